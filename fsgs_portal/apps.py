@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FsgsPortalConfig(AppConfig):
+    name = "fsgs_portal"
+    verbose_name = "FSGS Portal"

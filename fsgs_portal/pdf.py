@@ -1,0 +1,65 @@
+"""The one way the portal makes a PDF: WeasyPrint with a fetcher locked to our own static files.
+
+A PDF may hold user-written text. Even if markup slipped through, the renderer must not reach the
+network or the disk: it loads only the portal's static files and data: URIs, and refuses the rest
+(http, https, file, ftp ...), so a PDF can never be used to probe internal services (SSRF).
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+# Relative URLs in print templates resolve against this origin, which exists nowhere on purpose.
+PDF_BASE_URL = "https://pdf.fsgs-portal.invalid/"
+
+
+def _static_prefix() -> str:
+    return PDF_BASE_URL.rstrip("/") + "/" + settings.STATIC_URL.lstrip("/")
+
+
+def static_file_for(url: str) -> Path | None:
+    """The file on disk behind a static URL of ours, or None for anything else."""
+    if not url.startswith(_static_prefix()):
+        return None
+    relative = unquote(urlsplit(url).path).removeprefix("/" + settings.STATIC_URL.lstrip("/"))
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    # Collected (hashed) names exist only under STATIC_ROOT; never step outside it.
+    root = Path(settings.STATIC_ROOT).resolve()
+    candidate = (root / relative).resolve()
+    if candidate.is_relative_to(root) and candidate.is_file():
+        return candidate
+    return None
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=["data"], allow_redirects=False, timeout=1)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = static_file_for(url)
+            if path is None:
+                raise ValueError(f"PDF rendering may load only the portal's static files: {url!r}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticOnlyURLFetcher
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF bytes from an HTML document; static URLs ({% static %}) are read from disk."""
+    from weasyprint import HTML  # imported here: it is heavy and only PDF views need it
+
+    fetcher = _fetcher_class()()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
