@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.utils.text import get_valid_filename
 
 # Relative URLs in print templates resolve against this origin, which exists nowhere on purpose.
 PDF_BASE_URL = "https://pdf.fsgs-portal.invalid/"
@@ -25,6 +27,8 @@ def static_file_for(url: str) -> Path | None:
     if not url.startswith(_static_prefix()):
         return None
     relative = unquote(urlsplit(url).path).removeprefix("/" + settings.STATIC_URL.lstrip("/"))
+    if ".." in Path(relative).parts or relative.startswith("/"):
+        return None
     found = finders.find(relative)
     if found:
         return Path(found)
@@ -63,3 +67,12 @@ def render_pdf(html: str) -> bytes:
 
     fetcher = _fetcher_class()()
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A PDF download: never cached, saved under a safe file name."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    safe_name = get_valid_filename(filename) or "document.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -4,8 +4,35 @@ caregiver, a stranger, and anonymous visitors."""
 import pytest
 from django.utils import timezone
 
+from education.loader import load_content
 from tests.factories import grant_access, make_patient, make_user
 from tracker.models import Role
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that flush the database (transactional ones, browser tests) run last, so the guides
+    loaded once per session stay in place for every other test."""
+
+    def flushes(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction"))
+
+    items.sort(key=lambda item: ("tests/browser/" in str(item.fspath), flushes(item)))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_content()
+
+
+@pytest.fixture
+def guides(db):
+    """The guides and glossary from education/content (loaded again after a flush)."""
+    from education.models import Guide
+
+    if not Guide.objects.exists():
+        load_content()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,80 @@
+"""Public guide pages: index, guide, glossary, search, and a guide as PDF."""
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from education.models import TOPICS, GlossaryTerm, Guide
+from education.rendering import table_of_contents
+from education.search import search as run_search
+from fsgs_portal.pdf import pdf_response, render_pdf
+
+LISTING_FIELDS = ("slug", "title", "summary", "topic", "order")
+
+
+def topic_groups(guides):
+    return [(topic, list(items)) for topic, items in groupby(guides, key=lambda g: g.topic)]
+
+
+@login_not_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    guides = Guide.objects.in_reading_order().only(*LISTING_FIELDS)
+    return render(request, "education/index.html", {"groups": topic_groups(guides)})
+
+
+def guide_context(slug: str) -> dict:
+    guide = get_object_or_404(Guide, slug=slug)
+    listing = list(Guide.objects.in_reading_order().only(*LISTING_FIELDS))
+    position = next(i for i, item in enumerate(listing) if item.slug == guide.slug)
+    by_slug = {item.slug: item for item in listing}
+    return {
+        "guide": guide,
+        "toc": table_of_contents(guide.body_html),
+        "related": [by_slug[slug] for slug in guide.related if slug in by_slug],
+        "previous": listing[position - 1] if position > 0 else None,
+        "next": listing[position + 1] if position + 1 < len(listing) else None,
+    }
+
+
+@login_not_required
+@require_GET
+def guide(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "education/guide.html", guide_context(slug))
+
+
+@login_not_required
+@require_GET
+def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    context = guide_context(slug)
+    document = render_to_string("pdf/guide.html", context, request=request)
+    return pdf_response(render_pdf(document), f"fsgs-guide-{slug}.pdf")
+
+
+@login_not_required
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    # Sorted here, not in SQL: databases differ on where "eGFR" goes among capitals.
+    terms = sorted(GlossaryTerm.objects.all(), key=lambda term: term.term.lower())
+    letters = [
+        (letter, list(items)) for letter, items in groupby(terms, lambda t: t.term[0].upper())
+    ]
+    return render(request, "education/glossary.html", {"letters": letters})
+
+
+@login_not_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    results = run_search(query) if query.strip() else None
+    context = {"query": query, "results": results, "topics": TOPICS}
+    if results is not None and results.count == 0:
+        context["suggestions"] = GlossaryTerm.objects.filter(
+            slug__in=["proteinuria", "edema", "plasmapheresis", "biopsy", "remission", "dipstick"]
+        )
+        context["groups"] = topic_groups(Guide.objects.in_reading_order().only(*LISTING_FIELDS))
+    return render(request, "education/search.html", context)

@@ -1,0 +1,136 @@
+"""Every guide is complete, plain and sourced (issue 3's bars), checked on the rendered text."""
+
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from education.loader import CONTENT_DIR, load_content, read_glossary
+from education.models import TOPICS, GlossaryTerm, Guide
+from education.readability import reading_grade
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_SLUGS = {
+    "what-is-fsgs", "how-kidneys-filter", "symptoms", "nephrotic-syndrome", "types",
+    "genetic-fsgs", "diagnosis-and-tests", "kidney-biopsy", "understanding-your-results",
+    "treatment-steroids", "treatment-other-medicines", "supportive-care", "plasmapheresis",
+    "infections-and-vaccines", "blood-clots", "home-monitoring", "when-to-call",
+    "kidney-failure-dialysis-transplant", "children-and-caregivers", "preparing-for-visits",
+    "living-with-fsgs",
+}  # fmt: skip
+# Anchors other pages (the diary, alerts) link to.
+REQUIRED_ANCHORS = {
+    "home-monitoring": ["weight", "swelling", "foam", "dipstick", "blood-pressure", "temperature",
+                        "urine-amount", "medicines"],
+    "when-to-call": ["emergencies", "weight-gain", "dipstick-relapse", "dipstick-remission",
+                     "fever", "high-blood-pressure", "blood-clots", "less-urine",
+                     "severe-swelling", "child-exposures", "children"],
+    "understanding-your-results": ["upcr", "albumin", "creatinine-egfr", "remission", "relapse",
+                                   "steroid-resistance"],
+    "treatment-steroids": ["taper", "side-effects"],
+    "plasmapheresis": ["central-line", "side-effects", "after-transplant"],
+}  # fmt: skip
+CLINICAL_SOURCES = (
+    "KDIGO", "IPNA", "Troost", "Inker", "Khitan", "Kopp", "US kidney charity", "Clinician summary"
+)  # fmt: skip
+
+
+def test_all_21_guides_exist():
+    assert {path.stem for path in CONTENT_DIR.glob("*.md")} >= REQUIRED_SLUGS
+    assert set(Guide.objects.values_list("slug", flat=True)) >= REQUIRED_SLUGS
+
+
+@pytest.mark.parametrize("slug", sorted(REQUIRED_SLUGS))
+def test_each_guide_reads_at_grade_8_or_below_with_summary_at_6(slug):
+    guide = Guide.objects.get(slug=slug)
+    assert guide.reading_grade <= 8, (slug, guide.reading_grade)
+    assert reading_grade(guide.summary) <= 6.0, slug
+    assert float(guide.reading_grade) == pytest.approx(reading_grade(guide.plain_text), abs=0.05)
+    assert guide.word_count >= 400, "a complete guide, not a stub"
+
+
+@pytest.mark.parametrize("slug", sorted(REQUIRED_SLUGS))
+def test_each_guide_is_built_to_pass_pemat(slug):
+    guide = Guide.objects.get(slug=slug)
+    assert guide.topic in TOPICS
+    assert guide.sources
+    assert all(any(name in source for name in CLINICAL_SOURCES) for source in guide.sources)
+    assert guide.last_reviewed
+    assert guide.reviewed_by
+    assert 'id="what-you-can-do"' in guide.body_html, "actions the reader can take"
+    assert 'id="key-points"' in guide.body_html, "a summary"
+    assert guide.body_html.count("<h2 ") >= 4, "short sections with headings"
+    assert set(guide.related) <= REQUIRED_SLUGS
+    assert guide.related
+
+
+@pytest.mark.parametrize(("slug", "anchors"), sorted(REQUIRED_ANCHORS.items()))
+def test_guides_have_the_anchors_the_diary_links_to(slug, anchors):
+    body = Guide.objects.get(slug=slug).body_html
+    for anchor in anchors:
+        assert f'id="{anchor}"' in body, f"{slug}#{anchor}"
+
+
+def test_when_to_call_puts_emergencies_first():
+    body = Guide.objects.get(slug="when-to-call").body_html
+    assert body.index("<h2 ") == body.index('<h2 id="emergencies"')
+
+
+def test_links_between_guides_point_at_existing_guides_and_anchors():
+    bodies = dict(Guide.objects.values_list("slug", "body_html"))
+    import re
+
+    for slug, body in bodies.items():
+        for target, anchor in re.findall(r'href="/learn/([a-z0-9-]+)/(?:#([a-z0-9-]+))?"', body):
+            if target == "glossary":
+                assert GlossaryTerm.objects.filter(slug=anchor).exists(), (slug, anchor)
+                continue
+            assert target in bodies, (slug, target)
+            if anchor:
+                assert f'id="{anchor}"' in bodies[target], (slug, target, anchor)
+
+
+def test_the_glossary_has_at_least_40_terms_each_plain():
+    entries = read_glossary(CONTENT_DIR / "glossary.yaml")
+    assert len(entries) >= 40
+    assert len({entry["slug"] for entry in entries}) == len(entries)
+    for entry in entries:
+        assert reading_grade(entry["definition"]) <= 8.0, entry["slug"]
+    must = {"albumin", "proteinuria", "upcr", "egfr", "creatinine", "podocyte", "glomerulus",
+            "nephrotic-syndrome", "edema", "remission", "relapse", "steroid-resistant", "taper",
+            "calcineurin-inhibitor", "trough-level", "plasmapheresis", "central-line", "biopsy",
+            "dialysis", "apol1"}  # fmt: skip
+    assert must <= {entry["slug"] for entry in entries}
+
+
+def test_loading_twice_changes_nothing():
+    before = dict(Guide.objects.values_list("slug", "updated_at"))
+    report = load_content()
+    assert report.created == []
+    assert report.updated == []
+    assert report.removed == []
+    assert len(report.unchanged) == len(before)
+    assert dict(Guide.objects.values_list("slug", "updated_at")).keys() == before.keys()
+
+
+def test_files_win_over_admin_edits_when_reloaded():
+    guide = Guide.objects.get(slug="symptoms")
+    guide.body_markdown = "Edited in the admin."
+    guide.save()
+    assert "Edited in the admin." in Guide.objects.get(slug="symptoms").body_html
+    report = load_content()
+    assert report.updated == ["symptoms"]
+    assert "Edited in the admin." not in Guide.objects.get(slug="symptoms").body_html
+
+
+def test_a_guide_file_without_sources_is_refused(tmp_path):
+    from education.loader import ContentError
+
+    (tmp_path / "glossary.yaml").write_text("[]\n")
+    source = Path(CONTENT_DIR / "symptoms.md").read_text()
+    post = frontmatter.loads(source)
+    post.metadata["sources"] = []
+    (tmp_path / "symptoms.md").write_text(frontmatter.dumps(post))
+    with pytest.raises(ContentError, match="sources"):
+        load_content(tmp_path)
