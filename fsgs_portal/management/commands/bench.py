@@ -9,11 +9,12 @@ import statistics
 import time
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import setup_test_environment, teardown_test_environment
-from django.urls import path
+from django.urls import include, path
 
 from fsgs_portal.pdf import render_pdf
 
@@ -23,7 +24,18 @@ def bare_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/bare/", bare_view)]
+urlpatterns = [path("bench/bare/", bare_view), path("", include("fsgs_portal.urls"))]
+
+
+class QueryCounter:
+    """Counts the SQL statements run while installed with connection.execute_wrapper()."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 def median_seconds(action, repeat: int) -> float:
@@ -44,14 +56,20 @@ class Command(BaseCommand):
         parser.add_argument("--pdf-repeat", type=int, default=5, help="runs per PDF figure")
 
     def handle(self, *args, repeat, pdf_repeat, **options):
-        setup_test_environment()
+        try:
+            setup_test_environment()  # the test client needs it; under pytest it is set already
+            owns_environment = True
+        except RuntimeError:
+            owns_environment = False
         try:
             with override_settings(
                 ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False
             ):
                 self.floors(repeat, pdf_repeat)
+                self.guides(repeat)
         finally:
-            teardown_test_environment()
+            if owns_environment:
+                teardown_test_environment()
 
     def line(self, name: str, value: str, ratio: float | None = None, extra: str = ""):
         ratio_text = f"  ×{ratio:.1f} floor" if ratio is not None else ""
@@ -69,3 +87,34 @@ class Command(BaseCommand):
         self.line("floor: WeasyPrint one-line page", f"{pdf_floor:.3f} s")
         self.floor_view_seconds = bare_stack
         self.floor_pdf_seconds = pdf_floor
+
+    def page_figure(self, client: Client, name: str, url: str, repeat: int):
+        """Median server time and query count of one GET, with its ratio to the view floor."""
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}; is the data loaded?")
+        seconds = median_seconds(lambda: client.get(url, secure=True), repeat)
+        self.line(
+            name,
+            f"{seconds * 1000:.2f} ms",
+            seconds / self.floor_view_seconds,
+            f"{queries.count} queries",
+        )
+
+    def guides(self, repeat: int):
+        from education.models import Guide
+
+        guide = Guide.objects.order_by("-word_count").first()
+        if guide is None:
+            raise CommandError("No guides loaded: run `python manage.py load_guides` first.")
+        self.stdout.write("Guides")
+        client = Client()
+        self.page_figure(
+            client, f"guide page ({guide.slug}, longest)", guide.get_absolute_url(), repeat
+        )
+        self.page_figure(client, "guide index", "/learn/", repeat)
+        self.page_figure(
+            client, "search (plasma exchange)", "/learn/search/?q=plasma+exchange", repeat
+        )

@@ -1,0 +1,48 @@
+"""seed_demo and bench, as an operator runs them."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fsgs_portal.accounts.models import User
+from tracker.models import CareAccess, Patient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_with_debug_off():
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_creates_then_resets_the_demo_account(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", "--email", "Demo@Example.org", "--password", "p" * 14, stdout=out)
+    assert "demo@example.org" in out.getvalue()
+    user = User.objects.get(email="demo@example.org")
+    assert user.check_password("p" * 14)
+    first = Patient.objects.for_user(user).get()
+    call_command("seed_demo", "--email", "demo@example.org", "--password", "q" * 14, stdout=out)
+    user.refresh_from_db()
+    assert user.check_password("q" * 14)
+    assert not Patient.objects.filter(pk=first.pk).exists()
+    assert Patient.objects.for_user(user).count() == 1
+    assert CareAccess.objects.filter(user=user).count() == 1
+
+
+def test_seed_demo_with_force_runs_with_debug_off():
+    call_command("seed_demo", "--force", stdout=StringIO())
+    assert User.objects.filter(email="demo@fsgs-portal.example").exists()
+
+
+def test_bench_prints_floors_and_ratios():
+    out = StringIO()
+    call_command("bench", "--repeat", "2", "--pdf-repeat", "1", stdout=out)
+    text = out.getvalue()
+    assert re.search(r"floor: bare view, full middleware stack\s+[\d.]+ ms", text)
+    assert re.search(r"floor: WeasyPrint one-line page\s+[\d.]+ s", text)
+    assert re.search(r"guide page .*ms\s+×[\d.]+ floor\s+2 queries", text)
