@@ -178,7 +178,9 @@ def search_guides_postgres(words: list[str]) -> list[Hit]:
         + SearchVector("plain_text", weight="C", config="english")
     )
     rows = (
-        Guide.objects.annotate(
+        Guide.objects.annotate(search_vector=vector)
+        .filter(search_vector=query)
+        .annotate(
             rank=SearchRank(vector, query),
             headline=SearchHeadline(
                 "plain_text",
@@ -190,7 +192,6 @@ def search_guides_postgres(words: list[str]) -> list[Hit]:
                 min_words=20,
             ),
         )
-        .filter(rank__gt=0)
         .only("slug", "title", "summary")
     )
     return [
