@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from education.models import TOPICS, GlossaryTerm, Guide
 from education.rendering import table_of_contents
@@ -21,7 +21,7 @@ def topic_groups(guides):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     guides = Guide.objects.in_reading_order().only(*LISTING_FIELDS)
     return render(request, "education/index.html", {"groups": topic_groups(guides)})
@@ -42,13 +42,13 @@ def guide_context(slug: str) -> dict:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def guide(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "education/guide.html", guide_context(slug))
 
 
 @login_not_required
-@require_GET
+@require_safe
 def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     context = guide_context(slug)
     document = render_to_string("pdf/guide.html", context, request=request)
@@ -56,7 +56,7 @@ def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     # Sorted here, not in SQL: databases differ on where "eGFR" goes among capitals.
     terms = sorted(GlossaryTerm.objects.all(), key=lambda term: term.term.lower())
@@ -67,7 +67,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = run_search(query) if query.strip() else None

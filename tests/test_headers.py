@@ -77,3 +77,8 @@ def test_pages_have_no_inline_script_or_style_and_the_base_landmarks(client, nam
 def test_spanish_is_offered_and_the_lang_attribute_follows(client):
     page = client.get(reverse("home"), headers={"accept-language": "es"}).content.decode()
     assert '<html lang="es">' in page
+
+
+@pytest.mark.parametrize("name", ["home", "healthz", "education:index"])
+def test_public_pages_answer_head_requests(client, name):
+    assert client.head(reverse(name)).status_code == 200
