@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils.safestring import SafeString, mark_safe
 
 from education.models import GlossaryTerm, Guide
@@ -62,8 +62,8 @@ def _vocabulary(version) -> frozenset[str]:
 
 
 def vocabulary() -> frozenset[str]:
-    version = (Guide.objects.aggregate(latest=Max("updated_at"))["latest"], Guide.objects.count())
-    return _vocabulary(version)
+    version = Guide.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    return _vocabulary((version["latest"], version["count"]))
 
 
 def correct(words: list[str], known: frozenset[str]) -> list[str]:
