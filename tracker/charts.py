@@ -1,0 +1,1625 @@
+"""Server-made SVG charts for the trends page and the visit summary (the same SVG in both).
+
+Pure: values in, SVG out; no ORM, no request. Every builder returns a `Chart`: the SVG, a title,
+one plain-language sentence (the chart's text alternative, also shown on the page), and the data
+table shown under the chart. With too little data for a fair chart, `enough_data` is False and the
+SVG is a short note saying so, so the page never draws a misleading chart.
+
+One `DateAxis` per period: every chart built with it puts a day at the same x, so the summary's
+charts line up on one timeline. A day is a cell `day_width` wide; points sit in the middle of the
+cell, tiles fill it, and a dose step starts at its left edge.
+
+Sizes. Timeline charts are CHART_WIDTH = 720 units wide and meant for the full width of the page.
+The summary prints them at about 180 mm (A4 less 2 x 16 mm margins = 178 mm; US Letter 184 mm), so
+1 unit = 180 / 720 = 0.25 mm, and text of FONT_SIZE = 12 units is 12 x 0.25 mm = 3.0 mm = 8.5 pt
+(1 pt = 0.3528 mm). Even at MIN_PRINT_WIDTH_MM = 170 mm it is 12 x 170 / 720 = 2.83 mm = 8.0 pt.
+The dipstick stacked bar is BAR_WIDTH = 360 units, for a half-width column of at least 85 mm:
+12 x 85 / 360 = 2.83 mm = 8.0 pt. No text in any chart is smaller than FONT_SIZE.
+
+Rules every SVG keeps (tests check them): Okabe–Ito colours, and a second cue for grayscale (marker
+shape, dash pattern or fill pattern); a unit on every value axis; `font-family` on the root element,
+because WeasyPrint's SVG text does not inherit the page font; no `style` attribute or element (the
+CSP forbids inline styles), only presentation attributes; ids prefixed per chart (`id_prefix`), so
+two charts on one page never share a pattern id; every text escaped.
+"""
+
+import html
+import itertools
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+
+from django.utils import dateformat
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker.alerts import _SWELLING_GRADE_LABELS, SWELLING_SITES, DayReadings, weight_gain_over
+from tracker.units import DIPSTICK_GRADES, as_decimal, dipstick_label, lb_from_kg, rounded
+
+CHART_WIDTH = 720
+BAR_WIDTH = 360
+MIN_PRINT_WIDTH_MM = 170
+FONT_SIZE = 12
+FONT_FAMILY = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
+# Widest average glyph of the two fonts (DejaVu Sans digits are 0.636 em): a safe text width guess.
+CHAR_WIDTH_EM = 0.65
+LINE_HEIGHT = 16
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+GRID = "#DDDDDD"
+MUTED = "#555555"
+
+# Up to 2 missing days between two readings are bridged by the line; a longer gap breaks it.
+MAX_BRIDGED_GAP_DAYS = 2
+AVERAGE_WINDOW_DAYS = 7
+AVERAGE_MIN_READINGS = 3
+ALERT_WINDOW_DAYS = 7  # the 7-day weight-gain rule of alerts.py (weight_gain_7d)
+# A fair weight or blood-pressure chart needs at least two readings in the period (a line needs
+# two points); tiles, strips and labs are fair from one (missing days stay visible).
+MIN_LINE_READINGS = 2
+SWELLING_MAX_GRADE = 3
+DIPSTICK_MAX_CODE = len(DIPSTICK_GRADES) - 1
+
+
+def _site_row_labels() -> dict[str, str]:
+    """Short row labels for the swelling strip, in SWELLING_SITES order (alerts.py's site codes)."""
+    return {
+        "face": _("Eyes/face"),
+        "hands": _("Hands"),
+        "belly": _("Belly"),
+        "legs": _("Legs/feet"),
+    }
+
+
+def _foam_words() -> dict[int, str]:
+    """CLINICAL.md, urine foam 0-3, in a few words each."""
+    return {0: _("none"), 1: _("thin layer"), 2: _("lasting layer"), 3: _("thick foam")}
+
+
+def _dipstick_short(code: int) -> str:
+    """The label written under a dipstick tile: short enough for a one-day tile."""
+    return {0: "−", 1: _("tr")}.get(code, str(dipstick_label(code)))
+
+
+# Fills: (colour, pattern) per grade. Patterns repeat the grade for grayscale print and colour
+# blindness: none, dots, diagonal lines, cross-hatch. Ramps are ordered by lightness.
+_SWELLING_FILLS = {
+    0: ("#EBEBEB", None),
+    1: (YELLOW, "dots"),
+    2: (ORANGE, "diagonal"),
+    3: (VERMILLION, "cross"),
+}
+# Dipstick: tints and a shade of Okabe–Ito blue, light (negative) to dark (4+).
+_DIPSTICK_FILLS = {
+    0: ("#E0EEF6", None),
+    1: ("#B2D5E8", None),
+    2: ("#73B1D5", "dots"),
+    3: ("#338EC1", "diagonal"),
+    4: (BLUE, "cross"),
+    5: ("#00446B", None),
+}
+
+
+# The chart ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: SVG for the page and the PDF, its text alternative and its data table."""
+
+    svg: SafeString
+    title: str
+    summary: str
+    table_caption: str
+    table_header: list[str]
+    table_rows: list[list[str]]
+    enough_data: bool
+
+
+# The date axis -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A labelled date on the axis; `sublabel` (the year) goes on a second line."""
+
+    day: date
+    x: float
+    label: str
+    sublabel: str = ""
+
+
+@dataclass(frozen=True)
+class DateAxis:
+    """The period from `start` to `end` (both included) across `width` units, less the margins.
+
+    Every chart built with one axis puts a day at the same x, so charts stacked on a page line up.
+    """
+
+    start: date
+    end: date
+    width: int = CHART_WIDTH
+    left: int = 96
+    right: int = 24
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError(f"The period ends ({self.end}) before it starts ({self.start}).")
+        if self.width - self.left - self.right < 2 * FONT_SIZE:
+            raise ValueError("The margins leave no room for the chart.")
+
+    @property
+    def day_count(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def plot_right(self) -> float:
+        return self.width - self.right
+
+    @cached_property
+    def day_width(self) -> float:
+        return (self.width - self.left - self.right) / self.day_count
+
+    def edge(self, day: date) -> float:
+        """The left edge of the day's cell (a dose change takes effect here)."""
+        return self.left + (day - self.start).days * self.day_width
+
+    def x(self, day: date) -> float:
+        """The middle of the day's cell (points are drawn here)."""
+        return self.left + ((day - self.start).days + 0.5) * self.day_width
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=offset) for offset in range(self.day_count)]
+
+    @cached_property
+    def _tick_choice(self) -> tuple[str, tuple[Tick, ...]]:
+        return _choose_ticks(self)
+
+    @property
+    def tick_unit(self) -> str:
+        """ "day", "week", "month" or "year": what the labelled ticks count."""
+        return self._tick_choice[0]
+
+    @property
+    def ticks(self) -> tuple[Tick, ...]:
+        """Labelled ticks: days up to 31 days, else weeks, months or years; never overlapping."""
+        return self._tick_choice[1]
+
+    @property
+    def label_rows(self) -> int:
+        return 2 if any(tick.sublabel for tick in self.ticks) else 1
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """A generous estimate of the width of `text` in SVG units (no font metrics on the server)."""
+    return len(text) * size * CHAR_WIDTH_EM
+
+
+def _day_label(day: date) -> str:
+    return dateformat.format(day, "j M")
+
+
+def _month_candidates(axis: DateAxis, step: int) -> list[date]:
+    first = date(axis.start.year, axis.start.month, 1)
+    if first < axis.start:
+        first = _add_months(first, 1)
+    days = []
+    day = first
+    while day <= axis.end:
+        if (day.month - 1) % step == 0:
+            days.append(day)
+        day = _add_months(day, 1)
+    return days
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _tick_candidates(axis: DateAxis):
+    """(unit, days, label function, with years) from the finest to the coarsest."""
+    if axis.day_count <= 31:
+        for step in (1, 2, 3, 7):
+            days = [axis.start + timedelta(days=k) for k in range(0, axis.day_count, step)]
+            yield "day", days, _day_label, False
+    else:
+        monday = axis.start + timedelta(days=(7 - axis.start.weekday()) % 7)
+        for weeks in (1, 2):
+            days = []
+            day = monday
+            while day <= axis.end:
+                days.append(day)
+                day += timedelta(weeks=weeks)
+            yield "week", days, _day_label, False
+    for months in (1, 2, 3, 6):
+        yield "month", _month_candidates(axis, months), lambda d: dateformat.format(d, "M"), True
+    for years in (1, 2, 5, 10, 25, 50, 100):
+        days = [date(y, 1, 1) for y in range(axis.start.year, axis.end.year + 1) if y % years == 0]
+        days = [day for day in days if axis.contains(day)]
+        yield "year", days, lambda d: str(d.year), False
+
+
+def _choose_ticks(axis: DateAxis) -> tuple[str, tuple[Tick, ...]]:
+    gap = FONT_SIZE * 0.75
+    fallback = None
+    for unit, days, label_of, with_years in _tick_candidates(axis):
+        # Cheap test first: labels need at least ~3 characters of room between ticks.
+        if len(days) > 1 and (days[1] - days[0]).days * axis.day_width < text_width("000"):
+            continue
+        ticks = []
+        previous_year = None
+        for day in days:
+            sublabel = ""
+            if with_years and day.year != previous_year:
+                sublabel = str(day.year)
+            previous_year = day.year
+            ticks.append(Tick(day, axis.x(day), label_of(day), sublabel))
+        ticks = [tick for tick in ticks if _tick_fits_width(tick, axis)]
+        if not _ticks_overlap(ticks, gap):
+            if len(ticks) >= 2:
+                return unit, tuple(ticks)
+            if fallback is None and ticks:
+                fallback = (unit, tuple(ticks))
+    if fallback is not None:
+        return fallback
+    return "day", (Tick(axis.start, axis.x(axis.start), _day_label(axis.start)),)
+
+
+def tick_extent(tick: Tick) -> tuple[float, float]:
+    """Left and right x of a tick's label (labels are centred on the tick)."""
+    half = max(text_width(tick.label), text_width(tick.sublabel)) / 2
+    return tick.x - half, tick.x + half
+
+
+def _tick_fits_width(tick: Tick, axis: DateAxis) -> bool:
+    low, high = tick_extent(tick)
+    return low >= 0 and high <= axis.width
+
+
+def _ticks_overlap(ticks: Sequence[Tick], gap: float) -> bool:
+    return any(
+        tick_extent(before)[1] + gap > tick_extent(after)[0]
+        for before, after in itertools.pairwise(ticks)
+    )
+
+
+# Small value helpers -----------------------------------------------------------------------------
+
+
+def _decimal_or_none(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return as_decimal(value)
+    except ValueError:
+        return None
+
+
+def _int_or_none(value, low: int, high: int) -> int | None:
+    """An int in [low, high], or None for anything else (bad input is shown as not recorded)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if number != value or not low <= number <= high:
+        return None
+    return number
+
+
+def _by_day(pairs: Iterable, clean) -> dict[date, object]:
+    """{date: cleaned value} in date order; None values dropped; of two for one date, the last."""
+    index = {}
+    for pair in pairs:
+        day, value = pair[0], clean(pair[1])
+        if isinstance(day, date) and value is not None:
+            index[day] = value
+    return dict(sorted(index.items()))
+
+
+def rolling_averages(
+    readings: Mapping[date, Decimal],
+    start: date,
+    end: date,
+    days: int = AVERAGE_WINDOW_DAYS,
+    min_readings: int = AVERAGE_MIN_READINGS,
+) -> dict[date, Decimal]:
+    """{day: mean of the readings in the `days` calendar days ending on that day (included)} for
+    each day from `start` to `end` that has at least `min_readings` readings in its window.
+
+    A sliding sum (exact in Decimal), so a year of days costs one pass.
+    """
+    total, count, averages = Decimal(0), 0, {}
+    day = start - timedelta(days=days - 1)
+    while day <= end:
+        value = readings.get(day)
+        if value is not None:
+            total, count = total + value, count + 1
+        if day >= start and count >= min_readings:
+            averages[day] = total / count
+        leaving = readings.get(day - timedelta(days=days - 1))
+        if leaving is not None:
+            total, count = total - leaving, count - 1
+        day += timedelta(days=1)
+    return averages
+
+
+def _number(value: Decimal) -> str:
+    """A Decimal as typed, without exponent or trailing zeros: 7.50 -> 7.5, 1E+1 -> 10."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _segments(days: Sequence[date], max_gap_days: int = MAX_BRIDGED_GAP_DAYS) -> list[list[date]]:
+    """Runs of dates where no two neighbours are more than `max_gap_days` missing days apart."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days <= max_gap_days + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+# SVG helpers -------------------------------------------------------------------------------------
+
+
+def _escape(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _f(number: float) -> str:
+    """A coordinate with one decimal at most: short SVG, sharp enough at 0.25 mm per unit."""
+    text = f"{number:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _safe_id(prefix: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", str(prefix)).strip("-").lower()
+    if not cleaned or not cleaned[0].isalpha():
+        cleaned = "chart-" + cleaned
+    return cleaned
+
+
+def _text(x: float, y: float, text, *, anchor: str = "start", fill: str = BLACK, bold=False) -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{fill}"{weight}>'
+        f"{_escape(text)}</text>"
+    )
+
+
+def _svg(prefix: str, width: int, height: float, title: str, desc: str, body: Iterable[str]):
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {_f(height)}"'
+        f' preserveAspectRatio="xMidYMid meet" role="img"'
+        f' aria-labelledby="{prefix}-title {prefix}-desc" font-family="{FONT_FAMILY}"'
+        f' font-size="{FONT_SIZE}">'
+        f'<title id="{prefix}-title">{_escape(title)}</title>'
+        f'<desc id="{prefix}-desc">{_escape(desc)}</desc>'
+    )
+    # Every text inside was escaped by _escape(); the markup around it is ours.
+    return SafeString(head + "".join(body) + "</svg>")
+
+
+def _placeholder(prefix: str, title: str, message: str, width: int = CHART_WIDTH) -> SafeString:
+    height = 44
+    body = [
+        f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" rx="4" fill="#FFFFFF"'
+        f' stroke="{MUTED}" stroke-dasharray="6 4"/>',
+        _text(width / 2, height / 2 + FONT_SIZE * 0.35, message, anchor="middle", fill=BLACK),
+    ]
+    return _svg(prefix, width, height, title, message, body)
+
+
+def _pattern_defs(prefix: str, kind: str, fills: Mapping[int, tuple[str, str | None]]) -> str:
+    """A <pattern> `<prefix>-<kind><grade>` for each grade that has one (ids unique per chart)."""
+    parts = []
+    for grade, (colour, pattern) in fills.items():
+        if pattern is None:
+            continue
+        ink = "#FFFFFF" if _is_dark(colour) else BLACK
+        if pattern == "dots":
+            mark = f'<circle cx="3" cy="3" r="1.1" fill="{ink}" fill-opacity="0.7"/>'
+        elif pattern == "diagonal":
+            mark = (
+                f'<path d="M-1 1L1 -1M0 6L6 0M5 7L7 5" stroke="{ink}" stroke-width="1.1"'
+                ' stroke-opacity="0.75"/>'
+            )
+        else:
+            mark = (
+                f'<path d="M-1 1L1 -1M0 6L6 0M5 7L7 5M-1 5L1 7M0 0L6 6M5 -1L7 1" stroke="{ink}"'
+                ' stroke-width="1" stroke-opacity="0.8"/>'
+            )
+        parts.append(
+            f'<pattern id="{prefix}-{kind}{grade}" patternUnits="userSpaceOnUse" width="6"'
+            f' height="6"><rect width="6" height="6" fill="{colour}"/>{mark}</pattern>'
+        )
+    return "<defs>" + "".join(parts) + "</defs>" if parts else ""
+
+
+def _is_dark(colour: str) -> bool:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 128
+
+
+def _fill(prefix: str, kind: str, fills: Mapping[int, tuple[str, str | None]], grade: int) -> str:
+    colour, pattern = fills[grade]
+    return f"url(#{prefix}-{kind}{grade})" if pattern else colour
+
+
+def _legend(items: Sequence[tuple[str, str]], top: float, left: float, width: float):
+    """Items of (swatch markup drawn at 0,0 in a 16 x 12 box, text), wrapped to `width`.
+
+    Returns (markup, height)."""
+    parts, x, y = [], left, top
+    for swatch, label in items:
+        item_width = 20 + text_width(label) + 14
+        if x > left and x + item_width > left + width:
+            x, y = left, y + LINE_HEIGHT
+        parts.append(f'<g transform="translate({_f(x)} {_f(y)})">{swatch}</g>')
+        parts.append(_text(x + 20, y + 10.5, label))
+        x += item_width
+    return parts, y + LINE_HEIGHT - top
+
+
+def _swatch_line(colour: str, *, dash: str = "", width: float = 2) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<path d="M0 6H16" stroke="{colour}" stroke-width="{width}"{dash_attr} fill="none"/>'
+
+
+def _swatch_box(fill: str, *, outline: str = MUTED, dash: str = "") -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<rect x="1" y="0.5" width="14" height="11" fill="{fill}" stroke="{outline}"'
+        f' stroke-width="0.75"{dash_attr}/>'
+    )
+
+
+def _circle(x: float, y: float, r: float, fill: str) -> str:
+    return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}" fill="{fill}"/>'
+
+
+def _diamond(x: float, y: float, r: float, fill: str) -> str:
+    top, right, bottom, left = _f(y - r), _f(x + r), _f(y + r), _f(x - r)
+    return (
+        f'<path d="M{_f(x)} {top}L{right} {_f(y)}L{_f(x)} {bottom}L{left} {_f(y)}Z"'
+        f' fill="{fill}" stroke="{BLACK}" stroke-width="0.75"/>'
+    )
+
+
+def _triangle(x: float, y: float, size: float, fill: str, *, pointing: str) -> str:
+    """A triangle whose tip is at (x, y): "down" for systolic (from above), "up" for diastolic."""
+    base = y - size * 1.6 if pointing == "down" else y + size * 1.6
+    return (
+        f'<path d="M{_f(x - size)} {_f(base)}L{_f(x + size)} {_f(base)}L{_f(x)} {_f(y)}Z"'
+        f' fill="{fill}"/>'
+    )
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """A linear value axis from `low` (at `bottom`) to `high` (at `top`), with nice ticks."""
+
+    low: float
+    high: float
+    top: float
+    bottom: float
+    step: float
+    decimals: int
+
+    def y(self, value: float) -> float:
+        return self.bottom - (float(value) - self.low) / (self.high - self.low) * (
+            self.bottom - self.top
+        )
+
+    def ticks(self) -> list[float]:
+        count = round((self.high - self.low) / self.step)
+        return [self.low + k * self.step for k in range(count + 1)]
+
+    def label(self, value: float) -> str:
+        return f"{value:.{self.decimals}f}"
+
+
+def _nice_scale(
+    low: float,
+    high: float,
+    top: float,
+    bottom: float,
+    *,
+    min_span: float,
+    from_zero: bool = False,
+    pad: float = 0.0,
+    multipliers: Sequence[float] = (1, 2, 5),
+) -> _Scale:
+    """Round limits and a 1/2/5 x 10^n step, at most one tick per 20 units of height.
+
+    `pad` (a fraction of the span) keeps points off the frame when the limits are not rounded."""
+    if from_zero:
+        low = min(0.0, low)
+        high = max(high, low + min_span)
+    else:
+        if high - low < min_span:
+            middle = (high + low) / 2
+            low, high = middle - min_span / 2, middle + min_span / 2
+        low, high = low - (high - low) * pad, high + (high - low) * pad
+    max_ticks = max(2, int((bottom - top) // 20) + 1)
+    raw = (high - low) / (max_ticks - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (*multipliers, 10) if m * magnitude >= raw * 0.999)
+    while True:
+        nice_low = math.floor(low / step + 1e-9) * step
+        nice_high = math.ceil(high / step - 1e-9) * step
+        if round((nice_high - nice_low) / step) + 1 <= max_ticks + 1:
+            break
+        step *= 2
+    decimals = max(0, -Decimal(f"{step:.6g}").normalize().as_tuple().exponent)
+    if nice_high == nice_low:
+        nice_high = nice_low + step
+    return _Scale(nice_low, nice_high, top, bottom, step, decimals)
+
+
+def _y_axis(scale: _Scale, axis: DateAxis, unit_label: str) -> list[str]:
+    parts = [_text(axis.left - 8, scale.top - 10, unit_label, anchor="end", bold=True)]
+    for value in scale.ticks():
+        y = scale.y(value)
+        parts.append(
+            f'<path d="M{axis.left} {_f(y)}H{_f(axis.plot_right)}" stroke="{GRID}"'
+            ' stroke-width="0.75"/>'
+        )
+        parts.append(_text(axis.left - 8, y + FONT_SIZE * 0.35, scale.label(value), anchor="end"))
+    parts.append(
+        f'<path d="M{axis.left} {_f(scale.top)}V{_f(scale.bottom)}" stroke="{BLACK}"'
+        ' stroke-width="1"/>'
+    )
+    return parts
+
+
+def _x_grid(axis: DateAxis, top: float, bottom: float) -> list[str]:
+    if not axis.ticks:
+        return []
+    d = "".join(f"M{_f(tick.x)} {_f(top)}V{_f(bottom)}" for tick in axis.ticks)
+    return [f'<path d="{d}" stroke="{GRID}" stroke-width="0.75"/>']
+
+
+def _x_axis(axis: DateAxis, y: float) -> tuple[list[str], float]:
+    """The date axis line, tick marks and labels below `y`; returns (markup, height used)."""
+    marks = "".join(f"M{_f(tick.x)} {_f(y)}v4" for tick in axis.ticks)
+    parts = [
+        f'<g class="x-axis"><path d="M{axis.left} {_f(y)}H{_f(axis.plot_right)}{marks}"'
+        f' stroke="{BLACK}" stroke-width="1"/>'
+    ]
+    for tick in axis.ticks:
+        parts.append(_text(tick.x, y + 4 + FONT_SIZE, tick.label, anchor="middle"))
+        if tick.sublabel:
+            parts.append(
+                _text(tick.x, y + 4 + FONT_SIZE + LINE_HEIGHT, tick.sublabel, anchor="middle")
+            )
+    parts.append("</g>")
+    return parts, 4 + FONT_SIZE + LINE_HEIGHT * (axis.label_rows - 1) + 6
+
+
+def _polyline(points: Sequence[tuple[float, float]], colour: str, width: float, dash="") -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    coordinates = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
+    return (
+        f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="{width}"'
+        f' stroke-linejoin="round" stroke-linecap="round"{dash_attr}/>'
+    )
+
+
+def _period_text(axis: DateAxis) -> str:
+    return _("%(start)s to %(end)s") % {"start": _iso(axis.start), "end": _iso(axis.end)}
+
+
+def _too_little(what: str) -> str:
+    return _("Too little data to draw a fair chart: %(what)s.") % {"what": what}
+
+
+# 1. Weight ---------------------------------------------------------------------------------------
+
+
+def weight_chart(
+    axis: DateAxis,
+    points: Iterable[tuple[date, Decimal | None]],
+    unit: str = "kg",
+    seven_day_average: bool = True,
+    alert_gain_kg: Decimal | None = None,
+    *,
+    id_prefix: str = "weight",
+    plot_height: int = 132,
+) -> Chart:
+    """Daily weight (points given in kg) with its 7-day average and the weight-gain alert line.
+
+    Values are shown in `unit` ("kg" or "lb", converted with units.lb_from_kg). The 7-day average of
+    a day is the mean of the readings in the 7 days ending that day, drawn where there are at least
+    3. `alert_gain_kg` is the 7-day rule's number (Thresholds.weight_gain_7d_kg, through
+    alerts.active_threshold): the alert line of a day is the lowest weight of the 7 days before it
+    plus that gain (alerts.weight_gain_over), so a point on or above it is a day the rule fires.
+    Pass readings from 7 days before the period too: the average and the alert line look back.
+    Lines join readings at most MAX_BRIDGED_GAP_DAYS missing days apart.
+    """
+    if unit not in ("kg", "lb"):
+        raise ValueError(f"Unknown weight unit {unit!r}: expected kg or lb.")
+    prefix = _safe_id(id_prefix)
+    title = _("Weight")
+    readings: dict[date, Decimal] = _by_day(points, _positive_decimal)
+    shown = [day for day in readings if axis.contains(day)]
+
+    def display(kg: Decimal) -> Decimal:
+        return kg if unit == "kg" else lb_from_kg(kg)
+
+    averages = rolling_averages(readings, axis.start, axis.end) if seven_day_average else {}
+    alert_gain = _positive_decimal(alert_gain_kg)
+    alert_lines: dict[date, tuple[Decimal, bool]] = {}
+    if alert_gain is not None:
+        alert_lines = _alert_lines(readings, shown, alert_gain)
+    alert_days = [day for day, (_line, reached) in alert_lines.items() if reached]
+    # Everything in the unit shown, converted once.
+    weight_shown = {day: display(readings[day]) for day in shown}
+    average_shown = {day: display(value) for day, value in averages.items()}
+    line_shown = {day: display(line) for day, (line, _reached) in alert_lines.items()}
+
+    header = [_date_header(), _("Weight (%(unit)s)") % {"unit": unit}]
+    if seven_day_average:
+        header.append(_("7-day average (%(unit)s)") % {"unit": unit})
+    if alert_gain is not None:
+        header += [
+            _("Alert line (%(unit)s)") % {"unit": unit},
+            _("At or above the alert line"),
+        ]
+    rows = []
+    yes, no = _("yes"), _("no")  # translated once: a year of rows stays fast
+    for day in shown:
+        row = [_iso(day), str(rounded(weight_shown[day]))]
+        if seven_day_average:
+            row.append(str(rounded(average_shown[day])) if day in average_shown else "–")
+        if alert_gain is not None:
+            line = line_shown.get(day)
+            row.append(str(rounded(line)) if line is not None else "–")
+            row.append(yes if day in alert_lines and alert_lines[day][1] else no)
+        rows.append(row)
+    caption = _("Daily weight in %(unit)s, %(period)s") % {
+        "unit": unit,
+        "period": _period_text(axis),
+    }
+
+    if len(shown) < MIN_LINE_READINGS:
+        what = ngettext(
+            "%(count)d weight reading in this period (at least 2 are needed)",
+            "%(count)d weight readings in this period (at least 2 are needed)",
+            len(shown),
+        ) % {"count": len(shown)}
+        message = _too_little(what)
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+
+    summary = _("Weight went from %(first)s %(unit)s to %(last)s %(unit)s") % {
+        "first": rounded(weight_shown[shown[0]]),
+        "last": rounded(weight_shown[shown[-1]]),
+        "unit": unit,
+    }
+    summary += " " + ngettext(
+        "(%(count)d reading in %(days)d days)",
+        "(%(count)d readings in %(days)d days)",
+        len(shown),
+    ) % {"count": len(shown), "days": axis.day_count}
+    if alert_gain is not None:
+        summary += "; " + ngettext(
+            "%(count)d day at or above the alert line",
+            "%(count)d days at or above the alert line",
+            len(alert_days),
+        ) % {"count": len(alert_days)}
+    summary += "."
+
+    # Legend, then the plot.
+    legend_items = [(_circle(8, 6, 3, BLUE), _("Daily weight"))]
+    if seven_day_average:
+        legend_items.append((_swatch_line(BLACK, width=2.5), _("7-day average")))
+    if alert_gain is not None:
+        legend_items.append(
+            (
+                _swatch_line(VERMILLION, dash="5 3", width=1.5),
+                _("Alert line: lowest of the 7 days before + %(gain)s %(unit)s")
+                % {"gain": rounded(display(alert_gain)), "unit": unit},
+            )
+        )
+        legend_items.append((_diamond(8, 6, 5, VERMILLION), _("At or above the alert line")))
+    legend, legend_height = _legend(legend_items, 4, axis.left, axis.plot_right - axis.left)
+    top = 4 + legend_height + 22
+    bottom = top + plot_height
+
+    values = [*weight_shown.values(), *average_shown.values(), *line_shown.values()]
+    min_span = 3.0 if unit == "kg" else 6.0
+    scale = _nice_scale(
+        float(min(values)), float(max(values)), top, bottom, min_span=min_span, pad=0.04
+    )
+    body = (
+        legend
+        + _x_grid(axis, top, bottom)
+        + _y_axis(scale, axis, _("Weight (%(unit)s)") % {"unit": unit})
+    )
+
+    for run in _segments(shown):
+        if len(run) > 1:
+            body.append(
+                _polyline(
+                    [(axis.x(day), scale.y(weight_shown[day])) for day in run], SKY_BLUE, 1.25
+                )
+            )
+    if alert_lines:
+        for run in _segments(list(line_shown), max_gap_days=0):
+            d = []
+            for day in run:
+                x, y = axis.edge(day), scale.y(line_shown[day])
+                d.append(f"{'L' if d else 'M'}{_f(x)} {_f(y)}H{_f(x + axis.day_width)}")
+            body.append(
+                f'<path d="{"".join(d)}" fill="none" stroke="{VERMILLION}" stroke-width="1.5"'
+                ' stroke-dasharray="5 3"/>'
+            )
+    for run in _segments(list(averages), max_gap_days=0):
+        if len(run) > 1:
+            body.append(
+                _polyline([(axis.x(day), scale.y(average_shown[day])) for day in run], BLACK, 2.5)
+            )
+    radius = 3.0 if axis.day_width >= 6 else 2.0
+    for day in shown:
+        x, y = axis.x(day), scale.y(weight_shown[day])
+        if day in alert_lines and alert_lines[day][1]:
+            body.append(_diamond(x, y, radius + 2.5, VERMILLION))
+        else:
+            body.append(_circle(x, y, radius, BLUE))
+    axis_parts, axis_height = _x_axis(axis, bottom)
+    body += axis_parts
+    svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+def _positive_decimal(value) -> Decimal | None:
+    number = _decimal_or_none(value)
+    return number if number is not None and number > 0 else None
+
+
+def _date_header() -> str:
+    return _("Date")
+
+
+def _alert_lines(
+    readings: Mapping[date, Decimal], shown: Sequence[date], gain_kg: Decimal
+) -> dict[date, tuple[Decimal, bool]]:
+    """{day: (alert line in kg, weight at or above it)} for shown days with a reading to compare.
+
+    The rule itself is alerts.weight_gain_over (gain over the lowest weight of the 7 days before);
+    it gets only the 8 days it looks at, so a year of days stays fast.
+    """
+    diary = {day: DayReadings(date=day, weight_kg=kg) for day, kg in readings.items()}
+    look_back = [timedelta(days=back) for back in range(ALERT_WINDOW_DAYS, -1, -1)]
+    lines = {}
+    for day in shown:
+        window = [
+            diary[earlier] for earlier in (day - back for back in look_back) if earlier in diary
+        ]
+        gain = weight_gain_over(window, day, ALERT_WINDOW_DAYS)
+        if gain is not None:
+            lines[day] = (gain.compared_kg + gain_kg, gain.gain_kg >= gain_kg)
+    return lines
+
+
+# 2. Swelling and foam ----------------------------------------------------------------------------
+
+
+def swelling_foam_strip(
+    axis: DateAxis,
+    days: Iterable[tuple[date, Mapping[str, int] | None, int | None]],
+    *,
+    id_prefix: str = "swelling",
+) -> Chart:
+    """A heat strip: one row per swelling site (alerts.SWELLING_SITES) and one for urine foam.
+
+    Grades 0-3 (CLINICAL.md "Home monitoring scales") are shaded light to dark and carry a fill
+    pattern each (none, dots, lines, cross-hatch); a blank cell is a day not recorded.
+    """
+    prefix = _safe_id(id_prefix)
+    title = _("Swelling and urine foam")
+    site_labels = _site_row_labels()
+    grade_words = {grade: str(word) for grade, word in _SWELLING_GRADE_LABELS.items()}
+    foam_words = _foam_words()
+
+    def clean(entry):
+        swelling, foam = entry
+        grades = {}
+        for site, grade in (swelling or {}).items() if isinstance(swelling, Mapping) else ():
+            grade = _int_or_none(grade, 0, SWELLING_MAX_GRADE)
+            if site in site_labels and grade is not None:
+                grades[site] = grade
+        foam = _int_or_none(foam, 0, SWELLING_MAX_GRADE)
+        return (grades, foam) if grades or foam is not None else None
+
+    entries: dict[date, tuple[dict[str, int], int | None]] = _by_day(
+        ((entry[0], (entry[1], entry[2])) for entry in days), clean
+    )
+    shown = [day for day in entries if axis.contains(day)]
+    rows_keys = [*SWELLING_SITES, "foam"]
+
+    header = [_date_header(), *[site_labels[site] for site in SWELLING_SITES], _("Foam")]
+    rows = []
+    not_recorded = _("not recorded")
+    for day in shown:
+        grades, foam = entries[day]
+        row = [_iso(day)]
+        for site in SWELLING_SITES:
+            grade = grades.get(site)
+            row.append(not_recorded if grade is None else f"{grade} ({grade_words[grade]})")
+        row.append(not_recorded if foam is None else f"{foam} ({foam_words[foam]})")
+        rows.append(row)
+    caption = _("Swelling by body site and urine foam, grade 0 to 3, %(period)s") % {
+        "period": _period_text(axis)
+    }
+    if not shown:
+        message = _too_little(_("no swelling or foam recorded in this period"))
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+
+    swelling_days = [day for day in shown if entries[day][0]]
+    foam_days = [day for day in shown if entries[day][1] is not None]
+    parts = []
+    if swelling_days:
+        highest = max(max(entries[day][0].values()) for day in swelling_days)
+        on_days = sum(1 for day in swelling_days if max(entries[day][0].values()) == highest)
+        parts.append(
+            _(
+                "Swelling was recorded on %(recorded)d of %(days)d days, highest grade %(grade)d "
+                "(%(word)s) on %(count)d"
+            )
+            % {
+                "recorded": len(swelling_days),
+                "days": axis.day_count,
+                "grade": highest,
+                "word": grade_words[highest],
+                "count": on_days,
+            }
+            + " "
+            + ngettext("day", "days", on_days)
+        )
+    else:
+        parts.append(_("No swelling was recorded"))
+    if foam_days:
+        highest_foam = max(entries[day][1] for day in foam_days)
+        foam_on = sum(1 for day in foam_days if entries[day][1] == highest_foam)
+        parts.append(
+            _(
+                "foam was recorded on %(recorded)d days, highest grade %(grade)d (%(word)s) on "
+                "%(count)d"
+            )
+            % {
+                "recorded": len(foam_days),
+                "grade": highest_foam,
+                "word": foam_words[highest_foam],
+                "count": foam_on,
+            }
+            + " "
+            + ngettext("day", "days", foam_on)
+        )
+    else:
+        parts.append(_("no foam was recorded"))
+    summary = "; ".join(parts) + "."
+
+    body = [_pattern_defs(prefix, "s", _SWELLING_FILLS)]
+    top = 8
+    row_height, row_gap, foam_gap = 16, 3, 8
+    row_tops = {}
+    y = top
+    for key in rows_keys:
+        if key == "foam":
+            y += foam_gap - row_gap
+        row_tops[key] = y
+        y += row_height + row_gap
+    bottom = y - row_gap
+    body += _x_grid(axis, top, bottom)
+    separate = axis.day_width >= 8  # short periods: one cell per day with a gap; long: merged runs
+    for key in rows_keys:
+        row_top = row_tops[key]
+        label = _("Foam") if key == "foam" else site_labels[key]
+        body.append(
+            _text(axis.left - 8, row_top + row_height / 2 + FONT_SIZE * 0.35, label, anchor="end")
+        )
+        body.append(
+            f'<rect x="{axis.left}" y="{row_top}" width="{_f(axis.plot_right - axis.left)}"'
+            f' height="{row_height}" fill="none" stroke="{GRID}" stroke-width="0.75"/>'
+        )
+        grade_by_day = {}
+        for day in shown:
+            grades, foam = entries[day]
+            grade = foam if key == "foam" else grades.get(key)
+            if grade is not None:
+                grade_by_day[day] = grade
+        for first, length, grade in _runs(grade_by_day, merge=not separate):
+            inset = min(4.0, axis.day_width * 0.12) if separate else 0.0
+            x = axis.edge(first) + inset / 2
+            width = axis.day_width * length - inset
+            body.append(
+                f'<rect x="{_f(x)}" y="{row_top}" width="{_f(width)}" height="{row_height}"'
+                f' fill="{_fill(prefix, "s", _SWELLING_FILLS, grade)}"/>'
+            )
+    axis_parts, axis_height = _x_axis(axis, bottom + 2)
+    body += axis_parts
+    legend_top = bottom + 2 + axis_height + 2
+    legend_items = [
+        (_swatch_box(_fill(prefix, "s", _SWELLING_FILLS, grade)), f"{grade} {grade_words[grade]}")
+        for grade in range(SWELLING_MAX_GRADE + 1)
+    ]
+    legend_items.append((_swatch_box("#FFFFFF", dash="2 2"), _("blank: not recorded")))
+    legend, legend_height = _legend(
+        [(_swatch_box("none", outline="none"), _("Swelling grade:")), *legend_items],
+        legend_top,
+        8,
+        axis.width - 16,
+    )
+    body += legend
+    foam_line = _("Foam grade: %(words)s") % {
+        "words": ", ".join(f"{grade} {word}" for grade, word in foam_words.items())
+    }
+    body.append(_text(8 + 20, legend_top + legend_height + 10.5, foam_line))
+    height = legend_top + legend_height + LINE_HEIGHT + 2
+    svg = _svg(prefix, axis.width, height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+def _runs(grade_by_day: Mapping[date, int], *, merge: bool) -> list[tuple[date, int, int]]:
+    """(first day, length in days, grade) for consecutive days of one grade (or one per day)."""
+    runs: list[list] = []
+    for day, grade in grade_by_day.items():
+        last = runs[-1] if runs else None
+        if merge and last and last[2] == grade and (day - last[0]).days == last[1]:
+            last[1] += 1
+        else:
+            runs.append([day, 1, grade])
+    return [tuple(run) for run in runs]
+
+
+# 3. Urine dipstick -------------------------------------------------------------------------------
+
+
+def _dipstick_days(days: Iterable[tuple[date, int | None]]) -> dict[date, int]:
+    return _by_day(days, lambda code: _int_or_none(code, 0, DIPSTICK_MAX_CODE))
+
+
+def dipstick_grade_counts(
+    days: Iterable[tuple[date, int | None]], axis: DateAxis | None = None
+) -> dict[int, int]:
+    """Days per dipstick grade code (0 negative … 5 for 4+), every code present; one reading per
+    date (the last given); within the axis' period when one is given."""
+    counts = dict.fromkeys(range(DIPSTICK_MAX_CODE + 1), 0)
+    for day, code in _dipstick_days(days).items():
+        if axis is None or axis.contains(day):
+            counts[code] += 1
+    return counts
+
+
+def _dipstick_legend_items(prefix: str, kind: str, counts: Mapping[int, int] | None = None):
+    items = []
+    for grade in DIPSTICK_GRADES:
+        label = f"{grade.label} ({grade.approx_mg_dl} mg/dL)"
+        if counts is not None:
+            label = f"{grade.label}: {counts.get(grade.code, 0)}"
+        items.append((_swatch_box(_fill(prefix, kind, _DIPSTICK_FILLS, grade.code)), label))
+    return items
+
+
+def _dipstick_counts_text(counts: Mapping[int, int]) -> str:
+    return ", ".join(f"{grade.label} {counts.get(grade.code, 0)}" for grade in DIPSTICK_GRADES)
+
+
+def dipstick_tiles(
+    axis: DateAxis,
+    days: Iterable[tuple[date, int | None]],
+    *,
+    id_prefix: str = "dipstick",
+) -> Chart:
+    """One tile per day, shaded by dipstick protein grade (units.DIPSTICK_GRADES), labelled under
+    the tile when the period is short enough; a day without a reading is an empty outline."""
+    prefix = _safe_id(id_prefix)
+    title = _("Urine dipstick protein")
+    codes = _dipstick_days(days)
+    shown = {day: code for day, code in codes.items() if axis.contains(day)}
+    header = [_date_header(), _("Dipstick protein"), _("About (mg/dL)")]
+    grade_labels = [str(grade.label) for grade in DIPSTICK_GRADES]
+    rows = [
+        [_iso(day), grade_labels[code], DIPSTICK_GRADES[code].approx_mg_dl]
+        for day, code in shown.items()
+    ]
+    caption = _("Urine dipstick protein, first-morning urine, %(period)s") % {
+        "period": _period_text(axis)
+    }
+    if not shown:
+        message = _too_little(_("no dipstick result in this period"))
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+
+    counts = dipstick_grade_counts(shown.items())
+    summary = _("Dipstick recorded on %(recorded)d of %(days)d days: %(counts)s") % {
+        "recorded": len(shown),
+        "days": axis.day_count,
+        "counts": _dipstick_counts_text(counts),
+    }
+    last_day = next(reversed(shown))
+    summary += "; " + _("latest %(grade)s on %(date)s.") % {
+        "grade": DIPSTICK_GRADES[shown[last_day]].label,
+        "date": _iso(last_day),
+    }
+
+    body = [_pattern_defs(prefix, "d", _DIPSTICK_FILLS)]
+    top, tile_height = 8, 24
+    bottom = top + tile_height
+    body.append(
+        _text(axis.left - 8, top + tile_height / 2 + FONT_SIZE * 0.35, _("Dipstick"), anchor="end")
+    )
+    separate = axis.day_width >= 4
+    inset = min(4.0, axis.day_width * 0.12) if separate else 0.0
+    # Missing days: one outline per run of missing days (one per day when tiles are separate).
+    missing = {day: -1 for day in axis.days() if day not in shown}
+    for first, length, _grade in _runs(missing, merge=not separate):
+        body.append(
+            f'<rect x="{_f(axis.edge(first) + inset / 2)}" y="{top + 0.5}"'
+            f' width="{_f(max(axis.day_width * length - inset, 0.5))}" height="{tile_height - 1}"'
+            f' fill="#FFFFFF" stroke="{MUTED}" stroke-width="0.75" stroke-dasharray="2 2"/>'
+        )
+    for first, length, code in _runs(shown, merge=not separate):
+        body.append(
+            f'<rect x="{_f(axis.edge(first) + inset / 2)}" y="{top}"'
+            f' width="{_f(max(axis.day_width * length - inset, 0.5))}" height="{tile_height}"'
+            f' fill="{_fill(prefix, "d", _DIPSTICK_FILLS, code)}"/>'
+        )
+    labels = {code: _dipstick_short(code) for code in range(DIPSTICK_MAX_CODE + 1)}
+    label_room = axis.day_width - 2
+    label_parts = []
+    if all(text_width(label) <= label_room for label in labels.values()):
+        for day, code in shown.items():
+            label_parts.append(
+                _text(axis.x(day), bottom + 4 + FONT_SIZE, labels[code], anchor="middle")
+            )
+    axis_top = bottom
+    if label_parts:
+        body += label_parts
+        axis_top = bottom + LINE_HEIGHT + 4
+    axis_parts, axis_height = _x_axis(axis, axis_top + 2)
+    body += axis_parts
+    legend_top = axis_top + 2 + axis_height + 2
+    legend_items = _dipstick_legend_items(prefix, "d")
+    legend_items.append((_swatch_box("#FFFFFF", dash="2 2"), _("outline: not recorded")))
+    legend, legend_height = _legend(legend_items, legend_top, 8, axis.width - 16)
+    body += legend
+    svg = _svg(prefix, axis.width, legend_top + legend_height + 2, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+def dipstick_stacked_bar(
+    counts: Mapping[int, int], total_days: int, *, id_prefix: str = "dipstick-bar"
+) -> Chart:
+    """Days per dipstick grade as one horizontal stacked bar (the summary's key numbers), with the
+    days not recorded (`total_days` less the counted days) as a last, outlined part.
+
+    BAR_WIDTH units wide, for a column of at least 85 mm (text 8 pt or more)."""
+    prefix = _safe_id(id_prefix)
+    title = _("Dipstick results by grade")
+    clean = {
+        code: max(0, _int_or_none(counts.get(code, 0), 0, 10**9) or 0)
+        for code in range(DIPSTICK_MAX_CODE + 1)
+    }
+    recorded = sum(clean.values())
+    total = max(int(total_days or 0), recorded)
+    not_recorded = total - recorded
+    header = [_("Dipstick protein"), _("Days"), _("Share of days")]
+    rows = [
+        [str(grade.label), str(clean[grade.code]), _percent(clean[grade.code], total)]
+        for grade in DIPSTICK_GRADES
+    ]
+    rows.append([_("not recorded"), str(not_recorded), _percent(not_recorded, total)])
+    caption = _("Days per dipstick grade, out of %(total)d days") % {"total": total}
+    if recorded == 0:
+        message = _too_little(_("no dipstick result"))
+        return Chart(
+            _placeholder(prefix, title, message, BAR_WIDTH),
+            title,
+            message,
+            caption,
+            header,
+            rows,
+            False,
+        )
+    summary = _(
+        "Dipstick on %(recorded)d of %(total)d days: %(counts)s; not recorded %(missing)d."
+    ) % {
+        "recorded": recorded,
+        "total": total,
+        "counts": _dipstick_counts_text(clean),
+        "missing": not_recorded,
+    }
+    left, width, top, bar_height = 4, BAR_WIDTH - 8, 4, 24
+    body = [_pattern_defs(prefix, "b", _DIPSTICK_FILLS)]
+    x = float(left)
+    for code, count in clean.items():
+        if not count:
+            continue
+        part = width * count / total
+        body.append(
+            f'<rect x="{_f(x)}" y="{top}" width="{_f(part)}" height="{bar_height}"'
+            f' fill="{_fill(prefix, "b", _DIPSTICK_FILLS, code)}" stroke="#FFFFFF"'
+            ' stroke-width="0.75"/>'
+        )
+        text = str(count)
+        if text_width(text) + 4 <= part:
+            ink = "#FFFFFF" if _is_dark(_DIPSTICK_FILLS[code][0]) else BLACK
+            plate = ""
+            if _DIPSTICK_FILLS[code][1]:  # keep the number readable on a pattern
+                plate_width = text_width(text) + 2
+                plate = (
+                    f'<rect x="{_f(x + part / 2 - plate_width / 2)}" y="{top + 5}"'
+                    f' width="{_f(plate_width)}" height="14" fill="#FFFFFF"/>'
+                )
+                ink = BLACK
+            body.append(
+                plate
+                + _text(
+                    x + part / 2,
+                    top + bar_height / 2 + FONT_SIZE * 0.35,
+                    text,
+                    anchor="middle",
+                    fill=ink,
+                )
+            )
+        x += part
+    if not_recorded:
+        part = width * not_recorded / total
+        body.append(
+            f'<rect x="{_f(x + 0.5)}" y="{top + 0.5}" width="{_f(max(part - 1, 0.5))}"'
+            f' height="{bar_height - 1}" fill="#FFFFFF" stroke="{MUTED}" stroke-dasharray="2 2"/>'
+        )
+        if text_width(str(not_recorded)) + 4 <= part:
+            body.append(
+                _text(
+                    x + part / 2,
+                    top + bar_height / 2 + FONT_SIZE * 0.35,
+                    str(not_recorded),
+                    anchor="middle",
+                )
+            )
+    legend_items = _dipstick_legend_items(prefix, "b", clean)
+    legend_items.append(
+        (_swatch_box("#FFFFFF", dash="2 2"), _("not recorded: %(count)d") % {"count": not_recorded})
+    )
+    legend, legend_height = _legend(legend_items, top + bar_height + 6, left, width)
+    body += legend
+    height = top + bar_height + 6 + legend_height + 2
+    svg = _svg(prefix, BAR_WIDTH, height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+def _percent(part: int, total: int) -> str:
+    if not total:
+        return "–"
+    return f"{rounded(Decimal(part) * 100 / total, 0)}%"
+
+
+# 4. Blood pressure -------------------------------------------------------------------------------
+
+
+def blood_pressure_chart(
+    axis: DateAxis,
+    readings: Iterable[tuple[date, int, int]],
+    target: tuple[int, int] | None = None,
+    *,
+    id_prefix: str = "blood-pressure",
+    plot_height: int = 132,
+) -> Chart:
+    """Each reading as a down-pointing triangle at the systolic and an up-pointing one at the
+    diastolic value (the charting convention), joined by a line; dashed target lines when given.
+
+    A reading is above target when its systolic or its diastolic is higher than the target's.
+    """
+    prefix = _safe_id(id_prefix)
+    title = _("Blood pressure")
+    clean: list[tuple[date, int, int]] = []
+    for reading in readings:
+        if len(reading) < 3 or not isinstance(reading[0], date):
+            continue
+        systolic = _int_or_none(reading[1], 1, 400)
+        diastolic = _int_or_none(reading[2], 1, 400)
+        if systolic is not None and diastolic is not None and axis.contains(reading[0]):
+            clean.append((reading[0], systolic, diastolic))
+    clean.sort(key=lambda reading: reading[0])
+    target_pair = None
+    if target is not None and len(target) == 2:
+        target_systolic, target_diastolic = (_int_or_none(v, 1, 400) for v in target)
+        if target_systolic is not None and target_diastolic is not None:
+            target_pair = (target_systolic, target_diastolic)
+
+    def above(systolic: int, diastolic: int) -> bool:
+        return target_pair is not None and (systolic > target_pair[0] or diastolic > target_pair[1])
+
+    header = [_date_header(), _("Systolic (mmHg)"), _("Diastolic (mmHg)")]
+    if target_pair:
+        header.append(
+            _("Above the %(s)d/%(d)d target") % {"s": target_pair[0], "d": target_pair[1]}
+        )
+    rows = []
+    yes, no = _("yes"), _("no")
+    for day, systolic, diastolic in clean:
+        row = [_iso(day), str(systolic), str(diastolic)]
+        if target_pair:
+            row.append(yes if above(systolic, diastolic) else no)
+        rows.append(row)
+    caption = _("Blood pressure readings in mmHg, %(period)s") % {"period": _period_text(axis)}
+    if len(clean) < MIN_LINE_READINGS:
+        what = ngettext(
+            "%(count)d blood pressure reading in this period (at least 2 are needed)",
+            "%(count)d blood pressure readings in this period (at least 2 are needed)",
+            len(clean),
+        ) % {"count": len(clean)}
+        message = _too_little(what)
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+
+    count = len(clean)
+    mean_systolic = rounded(Decimal(sum(r[1] for r in clean)) / count, 0)
+    mean_diastolic = rounded(Decimal(sum(r[2] for r in clean)) / count, 0)
+    reading_days = len({r[0] for r in clean})
+    summary = _("Average blood pressure %(s)s/%(d)s mmHg over %(count)d readings on %(days)d") % {
+        "s": mean_systolic,
+        "d": mean_diastolic,
+        "count": count,
+        "days": reading_days,
+    }
+    summary += " " + ngettext("day", "days", reading_days)
+    if target_pair:
+        above_count = sum(1 for r in clean if above(r[1], r[2]))
+        summary += "; " + _(
+            "%(count)d of %(total)d readings (%(percent)s) above the %(s)d/%(d)d target"
+        ) % {
+            "count": above_count,
+            "total": count,
+            "percent": _percent(above_count, count),
+            "s": target_pair[0],
+            "d": target_pair[1],
+        }
+    summary += "."
+
+    legend_items = [
+        (_triangle(8, 11, 4, VERMILLION, pointing="down"), _("Systolic")),
+        (_triangle(8, 1, 4, BLUE, pointing="up"), _("Diastolic")),
+    ]
+    if target_pair:
+        legend_items.append(
+            (
+                _swatch_line(VERMILLION, dash="6 3", width=1.25)
+                + '<path d="M0 10H16" stroke="'
+                + BLUE
+                + '" stroke-width="1.25" stroke-dasharray="2 2"/>',
+                _("Target %(s)d/%(d)d mmHg") % {"s": target_pair[0], "d": target_pair[1]},
+            )
+        )
+    legend, legend_height = _legend(legend_items, 4, axis.left, axis.plot_right - axis.left)
+    top = 4 + legend_height + 22
+    bottom = top + plot_height
+    low = min(min(r[2] for r in clean), target_pair[1] if target_pair else 400)
+    high = max(max(r[1] for r in clean), target_pair[0] if target_pair else 0)
+    scale = _nice_scale(min(low - 10, 60), max(high + 10, 160), top, bottom, min_span=40)
+    body = legend + _x_grid(axis, top, bottom) + _y_axis(scale, axis, "mmHg")
+    if target_pair:
+        for value, colour, dash in (
+            (target_pair[0], VERMILLION, "6 3"),
+            (target_pair[1], BLUE, "2 2"),
+        ):
+            y = _f(scale.y(value))
+            body.append(
+                f'<path d="M{axis.left} {y}H{_f(axis.plot_right)}" stroke="{colour}"'
+                f' stroke-width="1.25" stroke-dasharray="{dash}"/>'
+            )
+    per_day: dict[date, list[tuple[int, int]]] = {}
+    for day, systolic, diastolic in clean:
+        per_day.setdefault(day, []).append((systolic, diastolic))
+    size = 4.0 if axis.day_width >= 6 else 3.0
+    body.append(_bp_markers(prefix, size))
+    # One short path per reading; its markers draw the triangles (one element, not three).
+    connector = 1 if axis.day_width >= 4 else 0.5  # a year of readings: keep the markers in front
+    body.append(
+        f'<g stroke="{MUTED}" stroke-width="{connector}" marker-start="url(#{prefix}-systolic)"'
+        f' marker-end="url(#{prefix}-diastolic)">'
+    )
+    for day, day_readings in per_day.items():
+        spread = axis.day_width >= 8 and len(day_readings) > 1
+        for index, (systolic, diastolic) in enumerate(day_readings):
+            x = (
+                axis.edge(day) + axis.day_width * (index + 1) / (len(day_readings) + 1)
+                if spread
+                else axis.x(day)
+            )
+            y_systolic, y_diastolic = scale.y(systolic), scale.y(diastolic)
+            body.append(f'<path d="M{_f(x)} {_f(y_systolic)}V{_f(y_diastolic)}"/>')
+    body.append("</g>")
+    axis_parts, axis_height = _x_axis(axis, bottom)
+    body += axis_parts
+    svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+def _bp_markers(prefix: str, size: float) -> str:
+    """Systolic: a down-pointing triangle whose tip is the value; diastolic: an up-pointing one."""
+    width, height = _f(2 * size), _f(1.6 * size)
+    common = f'markerUnits="userSpaceOnUse" markerWidth="{width}" markerHeight="{height}"'
+    return (
+        f'<defs><marker id="{prefix}-systolic" {common} refX="{_f(size)}" refY="{height}"'
+        f' orient="0"><path d="M0 0H{width}L{_f(size)} {height}Z" fill="{VERMILLION}"'
+        f' stroke="none"/></marker>'
+        f'<marker id="{prefix}-diastolic" {common} refX="{_f(size)}" refY="0" orient="0">'
+        f'<path d="M0 {height}H{width}L{_f(size)} 0Z" fill="{BLUE}" stroke="none"/></marker></defs>'
+    )
+
+
+# 5. Steroid dose ---------------------------------------------------------------------------------
+
+
+def dose_steps(
+    axis: DateAxis,
+    steps: Iterable[tuple[date, Decimal]],
+    label: str = "Prednisone",
+    *,
+    id_prefix: str | None = None,
+    plot_height: int = 72,
+) -> Chart:
+    """The daily dose (mg/day) as a step line: each step holds from its date until the next one;
+    a step of 0 is a stop, and the line stays at zero until a new step. Before the first step the
+    dose is unknown and nothing is drawn."""
+    prefix = _safe_id(id_prefix or f"dose-{label}")
+    title = _("%(medicine)s dose") % {"medicine": label}
+    doses: dict[date, Decimal] = _by_day(steps, _non_negative_decimal)
+    before = [day for day in doses if day < axis.start]
+    inside = [day for day in doses if axis.contains(day)]
+    # The dose in effect on the first day, from the last step before the period.
+    drawn = ([before[-1]] if before else []) + inside
+    unit = "mg/day"
+    header = [
+        _date_header(),
+        _("%(medicine)s (%(unit)s)") % {"medicine": label, "unit": unit},
+        _("Change"),
+    ]
+    rows = []
+    previous = doses[before[-1]] if before else None
+    if before:
+        rows.append([_iso(before[-1]), _number(previous), _("in effect when the period starts")])
+    for day in inside:
+        dose = doses[day]
+        rows.append([_iso(day), _number(dose), _change_word(previous, dose)])
+        previous = dose
+    caption = _("%(medicine)s dose in %(unit)s, %(period)s") % {
+        "medicine": label,
+        "unit": unit,
+        "period": _period_text(axis),
+    }
+    if not drawn:
+        message = _too_little(
+            _("no %(medicine)s dose recorded in this period") % {"medicine": label}
+        )
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+
+    start_dose = doses[before[-1]] if before else None
+    end_dose = doses[drawn[-1]]
+    changes = len(inside)
+    stopped = [day for day in inside if doses[day] == 0]
+    parts = []
+    if start_dose is not None:
+        parts.append(
+            _("%(medicine)s was %(dose)s mg/day when the period started")
+            % {"medicine": label, "dose": _number(start_dose)}
+        )
+    else:
+        parts.append(
+            _("%(medicine)s started at %(dose)s mg/day on %(date)s")
+            % {"medicine": label, "dose": _number(doses[inside[0]]), "date": _iso(inside[0])}
+        )
+    parts.append(_("%(dose)s mg/day at the end") % {"dose": _number(end_dose)})
+    parts.append(
+        ngettext("%(count)d change in the period", "%(count)d changes in the period", changes)
+        % {"count": changes}
+    )
+    if stopped and end_dose == 0:
+        parts.append(_("stopped on %(date)s") % {"date": _iso(stopped[-1])})
+    summary = "; ".join(parts) + "."
+
+    legend, legend_height = _legend(
+        [
+            (
+                _swatch_line(BLUISH_GREEN, width=2.5),
+                _("%(medicine)s, %(unit)s") % {"medicine": label, "unit": unit},
+            )
+        ],
+        4,
+        axis.left,
+        axis.plot_right - axis.left,
+    )
+    top = 4 + legend_height + 22
+    bottom = top + plot_height
+    highest = float(max(doses[day] for day in drawn))
+    scale = _nice_scale(0.0, highest, top, bottom, min_span=5.0, from_zero=True)
+    body = legend + _x_grid(axis, top, bottom) + _y_axis(scale, axis, unit)
+    d = []
+    for index, day in enumerate(drawn):
+        x0 = max(axis.edge(day), axis.left)
+        x1 = axis.edge(drawn[index + 1]) if index + 1 < len(drawn) else axis.plot_right
+        y = _f(scale.y(doses[day]))
+        d.append(f"{'L' if d else 'M'}{_f(x0)} {y}H{_f(x1)}")
+    first_x = max(axis.edge(drawn[0]), axis.left)
+    path = "".join(d)
+    body.append(
+        f'<path d="{path}V{_f(bottom)}H{_f(first_x)}Z" fill="{BLUISH_GREEN}" fill-opacity="0.15"/>'
+    )
+    body.append(f'<path d="{path}" fill="none" stroke="{BLUISH_GREEN}" stroke-width="2.5"/>')
+    # Dose values at each change, left to right, skipping any that would overlap the one before.
+    last_right = -math.inf
+    for day in drawn:
+        x = max(axis.edge(day), axis.left) + 3
+        text = _("stop") if doses[day] == 0 else _number(doses[day])
+        if x >= last_right + 4 and x + text_width(text) <= axis.plot_right:
+            body.append(_text(x, scale.y(doses[day]) - 5, text))
+            last_right = x + text_width(text)
+    axis_parts, axis_height = _x_axis(axis, bottom)
+    body += axis_parts
+    svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+def _non_negative_decimal(value) -> Decimal | None:
+    number = _decimal_or_none(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _change_word(previous: Decimal | None, dose: Decimal) -> str:
+    if dose == 0:
+        return _("stop")
+    if previous is None or previous == 0:
+        return _("start")
+    if dose < previous:
+        return _("down %(by)s") % {"by": _number(previous - dose)}
+    if dose > previous:
+        return _("up %(by)s") % {"by": _number(dose - previous)}
+    return _("no change")
+
+
+# 6. Lab results ----------------------------------------------------------------------------------
+
+
+def lab_points(
+    axis: DateAxis,
+    points: Iterable[tuple[date, Decimal]],
+    unit: str,
+    label: str,
+    reference: Decimal | None = None,
+    *,
+    reference_label: str | None = None,
+    id_prefix: str | None = None,
+    plot_height: int = 96,
+) -> Chart:
+    """Lab results (in `unit`, as the caller wants them shown) as points joined by a thin line, with
+    a dashed reference line (e.g. UPCR 0.3 g/g, remission.ADULT_COMPLETE_BELOW_G_PER_G). Labs come
+    every 4-8 weeks, so one result is enough for a chart. The value axis starts at zero."""
+    prefix = _safe_id(id_prefix or f"lab-{label}")
+    title = str(label)
+    values: dict[date, Decimal] = _by_day(points, _non_negative_decimal)
+    shown = [day for day in values if axis.contains(day)]
+    reference_value = _non_negative_decimal(reference)
+    header = [_date_header(), f"{label} ({unit})"]
+    rows = [[_iso(day), _number(values[day])] for day in shown]
+    caption = _("%(lab)s in %(unit)s, %(period)s") % {
+        "lab": label,
+        "unit": unit,
+        "period": _period_text(axis),
+    }
+    if not shown:
+        message = _too_little(_("no %(lab)s result in this period") % {"lab": label})
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+
+    first, last = shown[0], shown[-1]
+    if len(shown) == 1:
+        summary = _("One %(lab)s result: %(value)s %(unit)s on %(date)s") % {
+            "lab": label,
+            "value": _number(values[first]),
+            "unit": unit,
+            "date": _iso(first),
+        }
+    else:
+        summary = _(
+            "%(lab)s went from %(first)s %(unit)s on %(first_date)s to %(last)s %(unit)s on "
+            "%(last_date)s (%(count)d results)"
+        ) % {
+            "lab": label,
+            "first": _number(values[first]),
+            "first_date": _iso(first),
+            "last": _number(values[last]),
+            "last_date": _iso(last),
+            "unit": unit,
+            "count": len(shown),
+        }
+    if reference_value is not None:
+        side = (
+            _("above")
+            if values[last] > reference_value
+            else (_("at") if values[last] == reference_value else _("below"))
+        )
+        summary += "; " + _(
+            "the latest is %(side)s the reference line (%(reference)s %(unit)s)"
+        ) % {
+            "side": side,
+            "reference": _number(reference_value),
+            "unit": unit,
+        }
+    summary += "."
+
+    legend_items = [(_circle(8, 6, 4, BLUE), f"{label} ({unit})")]
+    if reference_value is not None:
+        legend_items.append(
+            (
+                _swatch_line(BLUISH_GREEN, dash="6 3", width=1.5),
+                reference_label
+                or _("Reference: %(value)s %(unit)s")
+                % {"value": _number(reference_value), "unit": unit},
+            )
+        )
+    legend, legend_height = _legend(legend_items, 4, axis.left, axis.plot_right - axis.left)
+    top = 4 + legend_height + 22
+    bottom = top + plot_height
+    highest = max(float(values[day]) for day in shown)
+    if reference_value is not None:
+        highest = max(highest, float(reference_value))
+    scale = _nice_scale(0.0, highest * 1.1 or 1.0, top, bottom, min_span=0.0001, from_zero=True)
+    body = legend + _x_grid(axis, top, bottom) + _y_axis(scale, axis, unit)
+    if reference_value is not None:
+        y = _f(scale.y(reference_value))
+        body.append(
+            f'<path d="M{axis.left} {y}H{_f(axis.plot_right)}" stroke="{BLUISH_GREEN}"'
+            ' stroke-width="1.5" stroke-dasharray="6 3"/>'
+        )
+    if len(shown) > 1:
+        body.append(_polyline([(axis.x(day), scale.y(values[day])) for day in shown], BLUE, 1.25))
+    last_right = -math.inf
+    for day in shown:
+        x, y = axis.x(day), scale.y(values[day])
+        body.append(_circle(x, y, 4, BLUE))
+        text = _number(values[day])
+        left_edge = x - text_width(text) / 2
+        if left_edge >= last_right + 4 and x + text_width(text) / 2 <= axis.width:
+            body.append(_text(x, y - 8, text, anchor="middle"))
+            last_right = x + text_width(text) / 2
+    axis_parts, axis_height = _x_axis(axis, bottom)
+    body += axis_parts
+    svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
