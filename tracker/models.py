@@ -520,6 +520,21 @@ class LabKind(models.TextChoices):
     OTHER = "other", _("Other test")
 
 
+# Short names for messages and table headers.
+LAB_SHORT_NAMES = {
+    LabKind.UPCR: _("UPCR"),
+    LabKind.ACR: _("ACR"),
+    LabKind.PROTEIN_24H: _("24-hour protein"),
+    LabKind.ALBUMIN: _("Albumin"),
+    LabKind.CREATININE: _("Creatinine"),
+    LabKind.EGFR: _("eGFR"),
+    LabKind.CHOLESTEROL: _("Cholesterol"),
+    LabKind.TACROLIMUS: _("Tacrolimus level"),
+    LabKind.CYCLOSPORINE: _("Cyclosporine level"),
+    LabKind.OTHER: _("The result"),
+}
+
+
 class LabResult(models.Model):
     """A lab result as typed (value and unit) and in the kind's canonical unit (units.LAB_UNITS).
 
