@@ -347,7 +347,7 @@ DIPSTICK_FORM_CHOICES = [
     *[
         (
             grade.code,
-            _("%(label)s (about %(mg)s mg/dL)") % {"label": grade.label, "mg": grade.approx_mg_dl},
+            _("%(label)s (%(mg)s mg/dL)") % {"label": grade.label, "mg": grade.approx_mg_dl},
         )
         for grade in units.DIPSTICK_GRADES
     ],
@@ -508,6 +508,40 @@ class DiaryDayForm(forms.ModelForm):
         elif "temperature" in cleaned:
             self.instance.temperature_c = None
         return cleaned
+
+    def typed_values(self) -> list[tuple[str, str]]:
+        """What this (valid) form holds, as (label, text): shown when a save is refused."""
+        values = []
+        for name in [
+            "weight",
+            *SWELLING_FIELDS.values(),
+            "foam",
+            "dipstick",
+            "temperature",
+            "less_urine",
+            "medicines_taken",
+            "note",
+        ]:
+            field, value = self.fields[name], self.cleaned_data.get(name)
+            if name == "weight" and value is not None:
+                text = f"{typed(value)} {self.cleaned_data['weight_unit']}"
+            elif name == "temperature" and value is not None:
+                text = f"{typed(value)} {temperature_symbol(self.cleaned_data['temperature_unit'])}"
+            elif name == "less_urine":
+                text = str(_("yes") if value else _("no"))
+            elif value in (None, ""):
+                continue
+            elif name in SWELLING_FIELDS.values():
+                text = str(Swelling(value).label)
+            elif hasattr(field, "choices"):
+                text = str(dict(field.choices).get(value, value))
+            else:
+                text = str(value)
+            label = field.label
+            if name in SWELLING_FIELDS.values():
+                label = _("Swelling: %(site)s") % {"site": field.label}
+            values.append((str(label), text))
+        return values
 
     def save_for(self, user) -> DiaryDay:
         """Save as `user`, unless the day changed since the form was opened (StaleEdit).
@@ -819,6 +853,11 @@ class DoseStepForm(forms.ModelForm):
     def __init__(self, *args, medication: Medication, taken_dates=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.medication, self.taken_dates = medication, taken_dates
+        # New steps start with the unit and frequency of the latest one (a taper keeps them).
+        latest = max(medication.dose_steps.all(), key=lambda step: step.starts_on, default=None)
+        if latest:
+            self.fields["unit"].initial = latest.unit
+            self.fields["frequency"].initial = latest.frequency
 
     def clean_dose(self):
         return clean_dose(self.cleaned_data["dose"])

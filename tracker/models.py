@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker import alerts
-from tracker.units import DIPSTICK_GRADES, LAB_UNITS
+from tracker.units import DIPSTICK_GRADES
 
 PUBLIC_ID_LENGTH = 12
 
@@ -325,6 +325,9 @@ class Swelling(models.IntegerChoices):
     SEVERE = 3, _("3 – severe")
 
 
+SWELLING_WORDS = {0: _("none"), 1: _("mild"), 2: _("moderate"), 3: _("severe")}
+
+
 class Foam(models.IntegerChoices):
     """Urine foam scale (CLINICAL.md "Home monitoring scales")."""
 
@@ -575,9 +578,8 @@ class LabResult(models.Model):
         return self.other_name if self.kind == LabKind.OTHER else str(self.get_kind_display())
 
     @property
-    def canonical_unit(self) -> str:
-        units = LAB_UNITS.get(self.kind)
-        return units[0] if units else self.unit_entered
+    def short_name(self) -> str:
+        return self.other_name if self.kind == LabKind.OTHER else str(LAB_SHORT_NAMES[self.kind])
 
 
 # Medicines ----------------------------------------------------------------------------------------
