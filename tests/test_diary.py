@@ -289,6 +289,7 @@ def test_today_starts_from_yesterday_without_its_one_off_readings(client_for, pa
     )
     page = client_for(owner).get(url(patient)).content.decode()
     assert "Filled in from Sunday 9 March." in page
+    assert 'id="save-unchanged"' in page
     assert 'name="weight" value="70.2"' in page
     assert re.search(r'name="swelling_legs" value="2"[^>]*checked', page)
     assert not re.search(r'name="less_urine"[^>]*checked', page)
