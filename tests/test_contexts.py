@@ -94,7 +94,7 @@ def test_one_day_keeps_every_alert_of_that_day(patient):
     make_day(patient, TODAY, weight_kg=D("72.5"))
     window = one_day(patient, TODAY)
     assert {shown.alert.rule for shown in window.alerts} == {"weight_gain_1d", "weight_gain_7d"}
-    assert window.today_day.date == TODAY
+    assert window.end_day.date == TODAY
 
 
 @pytest.mark.parametrize(

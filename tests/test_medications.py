@@ -173,7 +173,7 @@ def test_stopping_a_medicine(client_for, patient, owner):
     )
     assert client.post(path, {"stopped_on": "2025-03-01"}).status_code == 302
     medication.refresh_from_db()
-    assert medication.stopped_on == date(2025, 3, 1)
+    assert (medication.stopped_on, medication.entered_by) == (date(2025, 3, 1), owner)
     assert "Stopped or not started yet" in client.get(url(patient)).content.decode()
 
 

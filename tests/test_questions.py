@@ -80,6 +80,7 @@ def test_answering_in_place_with_htmx(client_for, patient, owner):
         "Yes, from next week.",
         True,
     )
+    assert question.entered_by == owner
     assert "HX-Request" in response["Vary"]
 
 

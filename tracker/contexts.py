@@ -58,7 +58,9 @@ class RecentDay:
 
 @dataclass
 class DiaryWindow:
-    today: date
+    """Days up to `end` (today on the diary page, the day itself on a day's page)."""
+
+    end: date
     days: dict[date, DiaryDay]
     blood_pressures: dict[date, list[BloodPressure]]
     alerts: list[ShownAlert]
@@ -66,57 +68,57 @@ class DiaryWindow:
     is_child: bool
 
     @property
-    def today_day(self) -> DiaryDay | None:
-        return self.days.get(self.today)
+    def end_day(self) -> DiaryDay | None:
+        return self.days.get(self.end)
 
     @property
-    def today_blood_pressures(self) -> list[BloodPressure]:
-        return self.blood_pressures.get(self.today, [])
+    def end_blood_pressures(self) -> list[BloodPressure]:
+        return self.blood_pressures.get(self.end, [])
 
     def previous_day(self) -> DiaryDay | None:
-        """The latest day before today within PREFILL_DAYS: the quick entry's starting point."""
+        """The latest day before `end` within PREFILL_DAYS: the quick entry's starting point."""
         for back in range(1, PREFILL_DAYS + 1):
-            if day := self.days.get(self.today - timedelta(days=back)):
+            if day := self.days.get(self.end - timedelta(days=back)):
                 return day
         return None
 
     def recent(self) -> list[RecentDay]:
         return [
             RecentDay(on, self.days.get(on), self.blood_pressures.get(on, []))
-            for on in (self.today - timedelta(days=back) for back in range(RECENT_DAYS))
+            for on in (self.end - timedelta(days=back) for back in range(RECENT_DAYS))
         ]
 
 
 def diary_window(
     patient: Patient,
-    today: date,
+    end: date,
     *,
     shown_days: int = RECENT_DAYS,
     alert_days: int = ALERT_DAYS,
     latest_per_rule: bool = True,
 ) -> DiaryWindow:
-    """The `shown_days` days up to `today` plus the alert rules' look-back (three queries, however
+    """The `shown_days` days up to `end` plus the alert rules' look-back (three queries, however
     long the history), with the alerts triggered in the last `alert_days` days: the latest of
     each rule for the diary page, or all of them."""
-    start = today - timedelta(days=shown_days - 1 + alerts.LOOK_BACK_DAYS)
-    days = list(patient.diary_days.filter(date__range=(start, today)))
-    pressures = list(patient.blood_pressures.filter(date__range=(start, today)))
+    start = end - timedelta(days=shown_days - 1 + alerts.LOOK_BACK_DAYS)
+    days = list(patient.diary_days.filter(date__range=(start, end)))
+    pressures = list(patient.blood_pressures.filter(date__range=(start, end)))
     by_date: dict[date, list[BloodPressure]] = {}
     for reading in pressures:
         by_date.setdefault(reading.date, []).append(reading)
-    is_child = patient.is_child(today)
-    on_immunosuppression = patient.on_immunosuppression(today)
+    is_child = patient.is_child(end)
+    on_immunosuppression = patient.on_immunosuppression(end)
     thresholds = patient.alert_thresholds()
     found = alerts.evaluate(
         day_readings(days, pressures),
         thresholds,
         is_child=is_child,
         on_immunosuppression=on_immunosuppression,
-        today=today,
-        since=today - timedelta(days=alert_days - 1),
+        today=end,
+        since=end - timedelta(days=alert_days - 1),
     )
     return DiaryWindow(
-        today=today,
+        end=end,
         days={day.date: day for day in days},
         blood_pressures=by_date,
         alerts=shown(alerts.latest_per_rule(found) if latest_per_rule else found),

@@ -139,28 +139,13 @@ def check_plan_date(patient: Patient, day, field: str, form: forms.Form) -> None
         )
 
 
-def weight_to_kg(value: Decimal, unit: str) -> Decimal:
-    return value if unit == WeightUnit.KG else units.kg_from_lb(value)
+def weight_shown(kilograms: Decimal | None, unit: str) -> Decimal | None:
+    """A stored weight as the form shows it: in the patient's unit, to 0.1."""
+    return None if kilograms is None else units.rounded(units.weight_in(kilograms, unit), 1)
 
 
-def kg_to_unit(kilograms: Decimal, unit: str) -> Decimal:
-    return kilograms if unit == WeightUnit.KG else units.lb_from_kg(kilograms)
-
-
-def temperature_to_c(value: Decimal, unit: str) -> Decimal:
-    return value if unit == TemperatureUnit.CELSIUS else units.celsius_from_fahrenheit(value)
-
-
-def c_to_unit(celsius: Decimal, unit: str) -> Decimal:
-    return celsius if unit == TemperatureUnit.CELSIUS else units.fahrenheit_from_celsius(celsius)
-
-
-def temperature_symbol(unit: str) -> str:
-    return "°C" if unit == TemperatureUnit.CELSIUS else "°F"
-
-
-def for_display(value: Decimal | None, places: int = 1) -> Decimal | None:
-    return None if value is None else units.rounded(value, places)
+def temperature_shown(celsius: Decimal | None, unit: str) -> Decimal | None:
+    return None if celsius is None else units.rounded(units.temperature_in(celsius, unit), 1)
 
 
 ALERT_EMPTY_HELP = _(
@@ -235,20 +220,15 @@ class PatientForm(forms.ModelForm):
         patient = self.instance
         if patient.pk:
             self.initial.update(
-                alert_weight_gain_1d=for_display(
-                    patient.alert_weight_gain_1d_kg
-                    and kg_to_unit(patient.alert_weight_gain_1d_kg, patient.weight_unit)
+                alert_weight_gain_1d=weight_shown(
+                    patient.alert_weight_gain_1d_kg, patient.weight_unit
                 ),
-                alert_weight_gain_7d=for_display(
-                    patient.alert_weight_gain_7d_kg
-                    and kg_to_unit(patient.alert_weight_gain_7d_kg, patient.weight_unit)
+                alert_weight_gain_7d=weight_shown(
+                    patient.alert_weight_gain_7d_kg, patient.weight_unit
                 ),
                 alert_systolic=patient.alert_systolic,
                 alert_diastolic=patient.alert_diastolic,
-                alert_fever=for_display(
-                    patient.alert_fever_c
-                    and c_to_unit(patient.alert_fever_c, patient.temperature_unit)
-                ),
+                alert_fever=temperature_shown(patient.alert_fever_c, patient.temperature_unit),
             )
 
     def _clean_alert_numbers(self, cleaned):
@@ -258,7 +238,7 @@ class PatientForm(forms.ModelForm):
             ("alert_weight_gain_7d", "alert_weight_gain_7d_kg"),
         ):
             value = cleaned.get(field)
-            kilograms = None if value is None else weight_to_kg(value, weight_unit)
+            kilograms = None if value is None else units.kg_from(value, weight_unit)
             if kilograms is not None and not (
                 ALERT_WEIGHT_GAIN_KG_MIN <= kilograms <= ALERT_WEIGHT_GAIN_KG_MAX
             ):
@@ -266,8 +246,8 @@ class PatientForm(forms.ModelForm):
                     field,
                     range_error(
                         _("The weight gain"),
-                        kg_to_unit(ALERT_WEIGHT_GAIN_KG_MIN, weight_unit),
-                        kg_to_unit(ALERT_WEIGHT_GAIN_KG_MAX, weight_unit),
+                        units.weight_in(ALERT_WEIGHT_GAIN_KG_MIN, weight_unit),
+                        units.weight_in(ALERT_WEIGHT_GAIN_KG_MAX, weight_unit),
                         weight_unit,
                         value,
                     ),
@@ -285,15 +265,15 @@ class PatientForm(forms.ModelForm):
                 setattr(self.instance, field, value)
         temperature_unit = cleaned.get("temperature_unit") or self.instance.temperature_unit
         value = cleaned.get("alert_fever")
-        celsius = None if value is None else temperature_to_c(value, temperature_unit)
+        celsius = None if value is None else units.celsius_from(value, temperature_unit)
         if celsius is not None and not ALERT_FEVER_C_MIN <= celsius <= ALERT_FEVER_C_MAX:
             self.add_error(
                 "alert_fever",
                 range_error(
                     _("The fever temperature"),
-                    c_to_unit(ALERT_FEVER_C_MIN, temperature_unit),
-                    c_to_unit(ALERT_FEVER_C_MAX, temperature_unit),
-                    temperature_symbol(temperature_unit),
+                    units.temperature_in(ALERT_FEVER_C_MIN, temperature_unit),
+                    units.temperature_in(ALERT_FEVER_C_MAX, temperature_unit),
+                    units.temperature_symbol(temperature_unit),
                     value,
                 ),
             )
@@ -447,10 +427,8 @@ class DiaryDayForm(forms.ModelForm):
     def measures_of(day: DiaryDay, patient: Patient) -> dict:
         """Weight and temperature of a saved day, in the patient's units, for the form."""
         return {
-            "weight": for_display(day.weight_kg and kg_to_unit(day.weight_kg, patient.weight_unit)),
-            "temperature": for_display(
-                day.temperature_c and c_to_unit(day.temperature_c, patient.temperature_unit)
-            ),
+            "weight": weight_shown(day.weight_kg, patient.weight_unit),
+            "temperature": temperature_shown(day.temperature_c, patient.temperature_unit),
         }
 
     @classmethod
@@ -473,14 +451,14 @@ class DiaryDayForm(forms.ModelForm):
             raise forms.ValidationError(problem)
         weight, unit = cleaned.get("weight"), cleaned.get("weight_unit")
         if weight is not None and unit:
-            kilograms = weight_to_kg(weight, unit)
+            kilograms = units.kg_from(weight, unit)
             if not WEIGHT_KG_MIN <= kilograms <= WEIGHT_KG_MAX:
                 self.add_error(
                     "weight",
                     range_error(
                         _("Weight"),
-                        kg_to_unit(WEIGHT_KG_MIN, unit),
-                        kg_to_unit(WEIGHT_KG_MAX, unit),
+                        units.weight_in(WEIGHT_KG_MIN, unit),
+                        units.weight_in(WEIGHT_KG_MAX, unit),
                         unit,
                         weight,
                     ),
@@ -491,15 +469,15 @@ class DiaryDayForm(forms.ModelForm):
             self.instance.weight_kg = None
         temperature, unit = cleaned.get("temperature"), cleaned.get("temperature_unit")
         if temperature is not None and unit:
-            celsius = temperature_to_c(temperature, unit)
+            celsius = units.celsius_from(temperature, unit)
             if not TEMPERATURE_C_MIN <= celsius <= TEMPERATURE_C_MAX:
                 self.add_error(
                     "temperature",
                     range_error(
                         _("Temperature"),
-                        c_to_unit(TEMPERATURE_C_MIN, unit),
-                        c_to_unit(TEMPERATURE_C_MAX, unit),
-                        temperature_symbol(unit),
+                        units.temperature_in(TEMPERATURE_C_MIN, unit),
+                        units.temperature_in(TEMPERATURE_C_MAX, unit),
+                        units.temperature_symbol(unit),
                         temperature,
                     ),
                 )
@@ -526,7 +504,8 @@ class DiaryDayForm(forms.ModelForm):
             if name == "weight" and value is not None:
                 text = f"{typed(value)} {self.cleaned_data['weight_unit']}"
             elif name == "temperature" and value is not None:
-                text = f"{typed(value)} {temperature_symbol(self.cleaned_data['temperature_unit'])}"
+                symbol = units.temperature_symbol(self.cleaned_data["temperature_unit"])
+                text = f"{typed(value)} {symbol}"
             elif name == "less_urine":
                 text = str(_("yes") if value else _("no"))
             elif value in (None, ""):

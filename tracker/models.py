@@ -313,6 +313,9 @@ class CareAccess(models.Model):
         return self.role in (Role.OWNER, Role.EDIT)
 
 
+# Every record below keeps `entered_by`: who saved it last.
+
+
 # Diary --------------------------------------------------------------------------------------------
 
 

@@ -153,8 +153,8 @@ def render_diary(
     window = diary_window(patient, today)
     prefilled_from = None
     if patient.can_edit and form is None:
-        if window.today_day:
-            form = DiaryDayForm(patient=patient, day=today, instance=window.today_day)
+        if window.end_day:
+            form = DiaryDayForm(patient=patient, day=today, instance=window.end_day)
         else:
             previous = window.previous_day()
             initial = DiaryDayForm.prefill_from(previous, patient) if previous else {}
@@ -167,7 +167,7 @@ def render_diary(
         "day": today,
         "form": form,
         "bp_form": bp_form or (patient.can_edit and blood_pressure_form(patient, today)),
-        "blood_pressures": window.today_blood_pressures,
+        "blood_pressures": window.end_blood_pressures,
         "prefilled_from": prefilled_from,
         "stale": stale,
         "saved": saved,
@@ -187,16 +187,16 @@ def render_day(
 ) -> HttpResponse:
     window = one_day(patient, day)
     if patient.can_edit and form is None:
-        form = DiaryDayForm(patient=patient, day=day, instance=window.today_day or DiaryDay())
+        form = DiaryDayForm(patient=patient, day=day, instance=window.end_day or DiaryDay())
     context = {
         "patient": patient,
         "section": "diary",
         "window": window,
         "day": day,
-        "saved_day": window.today_day,
+        "saved_day": window.end_day,
         "form": form,
         "bp_form": bp_form or (patient.can_edit and blood_pressure_form(patient, day)),
-        "blood_pressures": window.today_blood_pressures,
+        "blood_pressures": window.end_blood_pressures,
         "previous_date": day - timedelta(days=1),
         "next_date": day + timedelta(days=1) if day < patient.today() else None,
         "stale": stale,
@@ -549,7 +549,9 @@ def medication_stop(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         formset = dose_step_formset(medication)
         return render_medication(request, patient, medication, formset, form)
-    form.save()
+    stopped = form.save(commit=False)
+    stopped.entered_by = request.user
+    stopped.save(update_fields=["stopped_on", "entered_by"])
     messages.success(request, _("Saved the stop date of %(name)s.") % {"name": medication.name})
     return redirect("medication_detail", pid=pid, pk=pk)
 
@@ -656,6 +658,7 @@ def question_answer(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
         question = form.save(commit=False)
         question.status = QuestionStatus.ANSWERED
         question.answered_at = timezone.now()
+        question.entered_by = request.user
         question.save()
     if request.htmx:
         return render(

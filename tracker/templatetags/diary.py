@@ -4,7 +4,6 @@ from django import template
 from django.utils.translation import gettext as _
 
 from tracker import units
-from tracker.forms import c_to_unit, kg_to_unit, temperature_symbol
 from tracker.models import SWELLING_FIELDS, SWELLING_WORDS, DiaryDay
 
 register = template.Library()
@@ -16,7 +15,7 @@ def weight(kilograms, patient) -> str:
     if kilograms is None:
         return ""
     unit = patient.weight_unit
-    return f"{units.rounded(kg_to_unit(kilograms, unit), 1)} {unit}"
+    return f"{units.rounded(units.weight_in(kilograms, unit), 1)} {unit}"
 
 
 @register.filter
@@ -24,7 +23,9 @@ def temperature(celsius, patient) -> str:
     if celsius is None:
         return ""
     unit = patient.temperature_unit
-    return f"{units.rounded(c_to_unit(celsius, unit), 1)} {temperature_symbol(unit)}"
+    return (
+        f"{units.rounded(units.temperature_in(celsius, unit), 1)} {units.temperature_symbol(unit)}"
+    )
 
 
 @register.filter
