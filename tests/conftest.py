@@ -1,6 +1,8 @@
 """The cast every view test uses: owner, caregivers with edit and view access, a revoked
 caregiver, a stranger, and anonymous visitors."""
 
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
@@ -54,7 +56,7 @@ def owner(db):
 
 @pytest.fixture
 def patient(owner):
-    return make_patient(owner, display_name="Pat Patient", birth_date="1980-05-01")
+    return make_patient(owner, display_name="Pat Patient", birth_date=date(1980, 5, 1))
 
 
 @pytest.fixture

@@ -3,7 +3,15 @@
 import itertools
 
 from fsgs_portal.accounts.models import User
-from tracker.models import CareAccess, Patient, Role
+from tracker.models import (
+    CareAccess,
+    DiaryDay,
+    DoseStep,
+    Medication,
+    Patient,
+    Purpose,
+    Role,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 _numbers = itertools.count(1)
@@ -24,3 +32,16 @@ def make_patient(owner: User | None = None, **fields) -> Patient:
 
 def grant_access(user: User, patient: Patient, role: str, invited_by: User | None = None):
     return CareAccess.objects.create(user=user, patient=patient, role=role, invited_by=invited_by)
+
+
+def make_day(patient: Patient, on, user: User | None = None, **fields) -> DiaryDay:
+    return DiaryDay.objects.create(patient=patient, date=on, entered_by=user, **fields)
+
+
+def make_medication(patient: Patient, purpose: str, started_on, dose="40", **fields) -> Medication:
+    fields.setdefault("name", "Prednisone" if purpose == Purpose.STEROID else "Ramipril")
+    medication = Medication.objects.create(
+        patient=patient, purpose=purpose, started_on=started_on, **fields
+    )
+    DoseStep.objects.create(medication=medication, starts_on=started_on, dose=dose)
+    return medication

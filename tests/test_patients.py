@@ -171,3 +171,17 @@ def test_view_only_caregiver_sees_no_edit_link(client_for, patient, viewer):
 @pytest.mark.parametrize("name", ["diary", "patient_create"])
 def test_wrong_method_is_405(client_for, owner, name):
     assert client_for(owner).delete(reverse(name)).status_code == 405
+
+
+def test_profile_sets_the_care_teams_alert_numbers_in_the_patients_units(
+    client_for, owner, patient
+):
+    url = reverse("patient_edit", kwargs={"pid": patient.public_id})
+    page = client_for(owner).get(url).content.decode()
+    assert "Alert numbers from your care team" in page
+    response = client_for(owner).post(url, {**VALID_PROFILE, "alert_weight_gain_1d": "3.3"})
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert str(patient.alert_weight_gain_1d_kg) == "1.50"  # 3.3 lb
+    response = client_for(owner).post(url, {**VALID_PROFILE, "alert_systolic": "20"})
+    assert "The number must be between 80 and 250 mmHg — you typed 20." in response.content.decode()

@@ -311,3 +311,27 @@ def test_it_rejects_an_unknown_dipstick_code(code):
 
 def test_it_makes_dipstick_labels_translatable():
     assert all(isinstance(grade.label, Promise) for grade in DIPSTICK_GRADES)
+
+
+# Weight and temperature in the patient's chosen unit ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kilograms"), [("70", "kg", "70"), ("154.3234", "lb", "70")]
+)
+def test_a_weight_in_either_unit_comes_back_in_kilograms(value, unit, kilograms):
+    assert units.kg_from(Decimal(value), unit) == Decimal(kilograms)
+    assert units.weight_in(Decimal(kilograms), unit) == Decimal(value)
+
+
+@pytest.mark.parametrize(("value", "unit", "celsius"), [("38", "C", "38"), ("100.4", "F", "38")])
+def test_a_temperature_in_either_unit_comes_back_in_celsius(value, unit, celsius):
+    assert units.celsius_from(Decimal(value), unit) == Decimal(celsius)
+    assert units.temperature_in(Decimal(celsius), unit) == Decimal(value)
+    assert units.temperature_symbol(unit) == f"°{unit}"
+
+
+@pytest.mark.parametrize("call", [units.kg_from, units.weight_in, units.celsius_from])
+def test_an_unknown_weight_or_temperature_unit_is_an_error(call):
+    with pytest.raises(ValueError, match="Unknown unit 'stone'"):
+        call(Decimal("1"), "stone")

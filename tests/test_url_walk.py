@@ -21,7 +21,13 @@ PUBLIC = {
 }
 PUBLIC_PREFIXES = ("education:",)
 
-SAMPLE_KWARGS = {"pid": "A" * 12, "uidb64": "MQ", "token": "set-password", "slug": "what-is-fsgs"}
+SAMPLE_KWARGS = {
+    "pid": "A" * 12,
+    "day": "2025-03-01",
+    "uidb64": "MQ",
+    "token": "set-password",
+    "slug": "what-is-fsgs",
+}
 
 
 def walk(resolver=None, namespace=""):

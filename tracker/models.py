@@ -1,13 +1,24 @@
-"""Patients and who may see them. Every patient-data query goes through Patient.objects.for_user."""
+"""Patients, who may see them, and what is recorded for them.
+
+Every patient-data query goes through Patient.objects.for_user (views: tracker.access.patient_for)
+and then the patient's own relations (patient.diary_days, patient.labs, ...). Stored values are
+canonical: kg, °C, mmHg, and each lab kind in the first unit of units.LAB_UNITS.
+"""
 
 import secrets
 import zoneinfo
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tracker import alerts
+from tracker.units import DIPSTICK_GRADES
 
 PUBLIC_ID_LENGTH = 12
 
@@ -54,6 +65,28 @@ class UpcrUnit(models.TextChoices):
 class TemperatureUnit(models.TextChoices):
     CELSIUS = "C", _("Celsius (°C)")
     FAHRENHEIT = "F", _("Fahrenheit (°F)")
+
+
+# Ranges every stored reading must fall in (SECURITY.md "Input and output"); forms quote them.
+WEIGHT_KG_MIN, WEIGHT_KG_MAX = Decimal("2"), Decimal("400")
+TEMPERATURE_C_MIN, TEMPERATURE_C_MAX = Decimal("30"), Decimal("45")
+SYSTOLIC_MIN, SYSTOLIC_MAX = 50, 300
+DIASTOLIC_MIN, DIASTOLIC_MAX = 20, 200
+PULSE_MIN, PULSE_MAX = 20, 250
+GRADE_MAX = 3  # swelling and foam: 0 to 3
+# Care-team alert numbers: wide enough for any care team, narrow enough to catch typos.
+ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX = Decimal("0.1"), Decimal("10")
+ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX = 80, 250
+ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX = 40, 150
+ALERT_FEVER_C_MIN, ALERT_FEVER_C_MAX = Decimal("37"), Decimal("41")
+
+
+def between(field: str, low, high) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+def between_or_null(field: str, low, high) -> Q:
+    return Q(**{f"{field}__isnull": True}) | between(field, low, high)
 
 
 class PatientQuerySet(models.QuerySet):
@@ -108,6 +141,25 @@ class Patient(models.Model):
         default=TemperatureUnit.CELSIUS,
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Alert numbers from the care team; empty = the default (adults) or the rule is off (children).
+    alert_weight_gain_1d_kg = models.DecimalField(
+        _("weight gain in 1 day"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    alert_weight_gain_7d_kg = models.DecimalField(
+        _("weight gain over 7 days"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    alert_systolic = models.PositiveSmallIntegerField(
+        _("top blood pressure number (systolic)"), null=True, blank=True
+    )
+    alert_diastolic = models.PositiveSmallIntegerField(
+        _("bottom blood pressure number (diastolic)"), null=True, blank=True
+    )
+    alert_fever_c = models.DecimalField(
+        _("fever temperature"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    baseline_upcr = models.DecimalField(
+        _("baseline UPCR (g/g)"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +170,28 @@ class Patient(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(weight_unit__in=WeightUnit.values), name="patient_weight_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=between_or_null(
+                    "alert_weight_gain_1d_kg", ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX
+                )
+                & between_or_null(
+                    "alert_weight_gain_7d_kg", ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX
+                ),
+                name="patient_alert_weight_gain_range",
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("alert_systolic", ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX)
+                & between_or_null("alert_diastolic", ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX),
+                name="patient_alert_blood_pressure_range",
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("alert_fever_c", ALERT_FEVER_C_MIN, ALERT_FEVER_C_MAX),
+                name="patient_alert_fever_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_upcr__isnull=True) | Q(baseline_upcr__gte=0),
+                name="patient_baseline_upcr_not_negative",
             ),
         ]
 
@@ -152,6 +226,45 @@ class Patient(models.Model):
         """Under 18 on the given day (today by default); unknown age counts as adult rules off."""
         age = self.age_on(day or self.today())
         return age is not None and age < 18
+
+    def date_problem(self, day: date) -> str | None:
+        """Why `day` cannot hold a reading (in the future, or before birth), or None if it can."""
+        if day > self.today():
+            return str(
+                _("The date cannot be in the future — you chose %(date)s.")
+                % {"date": day.isoformat()}
+            )
+        if self.birth_date and day < self.birth_date:
+            return str(
+                _("The date cannot be before the date of birth (%(birth)s) — you chose %(date)s.")
+                % {"birth": self.birth_date.isoformat(), "date": day.isoformat()}
+            )
+        return None
+
+    def alert_thresholds(self) -> alerts.Thresholds:
+        """The care team's numbers where entered, else CLINICAL.md's defaults (see alerts.py)."""
+        return alerts.care_team_thresholds(
+            weight_gain_1d_kg=self.alert_weight_gain_1d_kg,
+            weight_gain_7d_kg=self.alert_weight_gain_7d_kg,
+            systolic=self.alert_systolic,
+            diastolic=self.alert_diastolic,
+            fever_c=self.alert_fever_c,
+        )
+
+    def on_immunosuppression(self, day: date) -> bool:
+        """Taking a steroid, a CNI or another immune-suppressing medicine on `day` (one query)."""
+        return (
+            self.medications.active_on(day).filter(purpose__in=IMMUNOSUPPRESSING_PURPOSES).exists()
+        )
+
+    def first_treatment_date(self) -> date | None:
+        """Start of the first immune-suppressing medicine: anchors the remission baseline."""
+        return (
+            self.medications.filter(purpose__in=IMMUNOSUPPRESSING_PURPOSES)
+            .order_by("started_on")
+            .values_list("started_on", flat=True)
+            .first()
+        )
 
 
 class CareAccessQuerySet(models.QuerySet):
@@ -198,3 +311,469 @@ class CareAccess(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in (Role.OWNER, Role.EDIT)
+
+
+# Every record below keeps `entered_by`: who saved it last.
+
+
+# Diary --------------------------------------------------------------------------------------------
+
+
+class Swelling(models.IntegerChoices):
+    """Patient swelling scale per body site (CLINICAL.md "Home monitoring scales")."""
+
+    NONE = 0, _("0 – none")
+    MILD = 1, _("1 – mild")
+    MODERATE = 2, _("2 – moderate")
+    SEVERE = 3, _("3 – severe")
+
+
+SWELLING_WORDS = {0: _("none"), 1: _("mild"), 2: _("moderate"), 3: _("severe")}
+
+
+class Foam(models.IntegerChoices):
+    """Urine foam scale (CLINICAL.md "Home monitoring scales")."""
+
+    NONE = 0, _("0 – none")
+    LITTLE = 1, _("1 – a thin layer")
+    CLEAR = 2, _("2 – a clear layer")
+    THICK = 3, _("3 – thick foam")
+
+
+DIPSTICK_CHOICES = [(grade.code, grade.label) for grade in DIPSTICK_GRADES]
+
+
+class MedicinesTaken(models.TextChoices):
+    ALL = "all", _("All of them")
+    SOME = "some", _("Some of them")
+    NONE = "none", _("None of them")
+
+
+# Field suffix per site, in the order of alerts.SWELLING_SITES.
+SWELLING_FIELDS = {site: f"swelling_{site}" for site in alerts.SWELLING_SITES}
+
+
+class DiaryDay(models.Model):
+    """One patient's readings for one local calendar day (at most one row per patient and date)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="diary_days")
+    date = models.DateField(_("date"))
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    swelling_face = models.PositiveSmallIntegerField(
+        _("face or around the eyes"), choices=Swelling.choices, default=Swelling.NONE
+    )
+    swelling_hands = models.PositiveSmallIntegerField(
+        _("hands"), choices=Swelling.choices, default=Swelling.NONE
+    )
+    swelling_belly = models.PositiveSmallIntegerField(
+        _("belly"), choices=Swelling.choices, default=Swelling.NONE
+    )
+    swelling_legs = models.PositiveSmallIntegerField(
+        _("legs, ankles or feet"), choices=Swelling.choices, default=Swelling.NONE
+    )
+    foam = models.PositiveSmallIntegerField(
+        _("urine foam"), choices=Foam.choices, default=Foam.NONE
+    )
+    dipstick = models.PositiveSmallIntegerField(
+        _("dipstick protein"), choices=DIPSTICK_CHOICES, null=True, blank=True
+    )
+    temperature_c = models.DecimalField(
+        _("temperature (°C)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    less_urine = models.BooleanField(_("much less urine than usual"), default=False)
+    medicines_taken = models.CharField(
+        _("medicines taken"), max_length=4, choices=MedicinesTaken.choices, blank=True
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised by one on every save: an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date"], name="one_diary_day_per_patient_and_date"
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("weight_kg", WEIGHT_KG_MIN, WEIGHT_KG_MAX),
+                name="diary_day_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("temperature_c", TEMPERATURE_C_MIN, TEMPERATURE_C_MAX),
+                name="diary_day_temperature_range",
+            ),
+            models.CheckConstraint(
+                condition=between("swelling_face", 0, GRADE_MAX)
+                & between("swelling_hands", 0, GRADE_MAX)
+                & between("swelling_belly", 0, GRADE_MAX)
+                & between("swelling_legs", 0, GRADE_MAX),
+                name="diary_day_swelling_range",
+            ),
+            models.CheckConstraint(
+                condition=between("foam", 0, GRADE_MAX), name="diary_day_foam_range"
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("dipstick", 0, len(DIPSTICK_GRADES) - 1),
+                name="diary_day_dipstick_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(medicines_taken__in=[*MedicinesTaken.values, ""]),
+                name="diary_day_medicines_taken_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} {self.date.isoformat()}"
+
+    @property
+    def swelling(self) -> dict[str, int]:
+        """Swelling grade per site, keyed as alerts.SWELLING_SITES."""
+        return {site: getattr(self, field) for site, field in SWELLING_FIELDS.items()}
+
+    @property
+    def max_swelling(self) -> int:
+        return max(self.swelling.values())
+
+
+class BloodPressure(models.Model):
+    """One blood pressure reading; several a day, each on the patient's local date and time."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="blood_pressures")
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"))
+    systolic = models.PositiveSmallIntegerField(_("top number (systolic)"))
+    diastolic = models.PositiveSmallIntegerField(_("bottom number (diastolic)"))
+    pulse = models.PositiveSmallIntegerField(_("pulse"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "time", "pk"]
+        indexes = [models.Index(fields=["patient", "date"], name="blood_pressure_patient_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=between("systolic", SYSTOLIC_MIN, SYSTOLIC_MAX),
+                name="blood_pressure_systolic_range",
+            ),
+            models.CheckConstraint(
+                condition=between("diastolic", DIASTOLIC_MIN, DIASTOLIC_MAX),
+                name="blood_pressure_diastolic_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(systolic__gt=F("diastolic")),
+                name="blood_pressure_systolic_above_diastolic",
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("pulse", PULSE_MIN, PULSE_MAX),
+                name="blood_pressure_pulse_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.systolic}/{self.diastolic} mmHg"
+
+
+def day_readings(days, pressures) -> list[alerts.DayReadings]:
+    """Diary rows and blood pressure rows as alerts.DayReadings, one per date that has either."""
+    pressures_by_date = defaultdict(list)
+    for reading in pressures:
+        pressures_by_date[reading.date].append((reading.systolic, reading.diastolic))
+    by_date = {day.date: day for day in days}
+    readings = []
+    for on in sorted(by_date.keys() | pressures_by_date.keys()):
+        day = by_date.get(on)
+        blood_pressures = tuple(pressures_by_date.get(on, ()))
+        if day is None:
+            readings.append(alerts.DayReadings(date=on, blood_pressures=blood_pressures))
+            continue
+        readings.append(
+            alerts.DayReadings(
+                date=on,
+                weight_kg=day.weight_kg,
+                swelling=day.swelling,
+                foam=day.foam,
+                dipstick=day.dipstick,
+                temperature_c=day.temperature_c,
+                less_urine=day.less_urine,
+                blood_pressures=blood_pressures,
+            )
+        )
+    return readings
+
+
+# Labs ---------------------------------------------------------------------------------------------
+
+
+class LabKind(models.TextChoices):
+    UPCR = "upcr", _("Urine protein-to-creatinine ratio (UPCR)")
+    ACR = "acr", _("Urine albumin-to-creatinine ratio (ACR)")
+    PROTEIN_24H = "protein_24h", _("24-hour urine protein")
+    ALBUMIN = "albumin", _("Blood albumin")
+    CREATININE = "creatinine", _("Blood creatinine")
+    EGFR = "egfr", _("eGFR from the lab")
+    CHOLESTEROL = "cholesterol", _("Cholesterol (total)")
+    TACROLIMUS = "tacrolimus", _("Tacrolimus trough level")
+    CYCLOSPORINE = "cyclosporine", _("Cyclosporine trough level")
+    OTHER = "other", _("Other test")
+
+
+# Short names for messages and table headers.
+LAB_SHORT_NAMES = {
+    LabKind.UPCR: _("UPCR"),
+    LabKind.ACR: _("ACR"),
+    LabKind.PROTEIN_24H: _("24-hour protein"),
+    LabKind.ALBUMIN: _("Albumin"),
+    LabKind.CREATININE: _("Creatinine"),
+    LabKind.EGFR: _("eGFR"),
+    LabKind.CHOLESTEROL: _("Cholesterol"),
+    LabKind.TACROLIMUS: _("Tacrolimus level"),
+    LabKind.CYCLOSPORINE: _("Cyclosporine level"),
+    LabKind.OTHER: _("The result"),
+}
+
+
+class LabResult(models.Model):
+    """A lab result as typed (value and unit) and in the kind's canonical unit (units.LAB_UNITS).
+
+    For `other` tests there is no conversion: the canonical value is the value as typed.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="labs")
+    date = models.DateField(_("date of the test"))
+    kind = models.CharField(_("test"), max_length=12, choices=LabKind.choices)
+    other_name = models.CharField(_("name of the test"), max_length=80, blank=True)
+    value_entered = models.DecimalField(_("result"), max_digits=12, decimal_places=4)
+    unit_entered = models.CharField(_("unit"), max_length=20)
+    value = models.DecimalField(max_digits=16, decimal_places=6)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["patient", "kind", "date"], name="lab_patient_kind_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LabKind.values), name="lab_result_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_entered__gte=0) & Q(value__gte=0),
+                name="lab_result_value_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.value_entered} {self.unit_entered} on {self.date.isoformat()}"
+
+    @property
+    def name(self) -> str:
+        return self.other_name if self.kind == LabKind.OTHER else str(self.get_kind_display())
+
+    @property
+    def short_name(self) -> str:
+        return self.other_name if self.kind == LabKind.OTHER else str(LAB_SHORT_NAMES[self.kind])
+
+
+# Medicines ----------------------------------------------------------------------------------------
+
+
+class Purpose(models.TextChoices):
+    STEROID = "steroid", _("Steroid (for example prednisone)")
+    CNI = "cni", _("Calcineurin inhibitor (tacrolimus, cyclosporine)")
+    IMMUNOSUPPRESSANT = (
+        "immuno",
+        _("Other immune-suppressing medicine (for example mycophenolate, rituximab)"),
+    )
+    ACE_ARB = "ace_arb", _("ACE inhibitor or ARB (blood pressure, protein leak)")
+    DIURETIC = "diuretic", _("Diuretic (water tablet)")
+    STATIN = "statin", _("Statin (cholesterol)")
+    OTHER = "other", _("Other")
+
+
+# Medicines that weaken the immune system: the fever alert runs while one is taken.
+IMMUNOSUPPRESSING_PURPOSES = (Purpose.STEROID, Purpose.CNI, Purpose.IMMUNOSUPPRESSANT)
+
+
+class DoseUnit(models.TextChoices):
+    MG = "mg", "mg"
+    MICROGRAM = "µg", "µg"
+    G = "g", "g"
+    ML = "mL", "mL"
+    UNITS = "units", _("units")
+    TABLETS = "tablets", _("tablets")
+
+
+class Frequency(models.TextChoices):
+    ONCE_DAILY = "1/day", _("once a day")
+    TWICE_DAILY = "2/day", _("twice a day")
+    THREE_DAILY = "3/day", _("three times a day")
+    FOUR_DAILY = "4/day", _("four times a day")
+    EVERY_OTHER_DAY = "alt", _("every other day")
+    WEEKLY = "1/week", _("once a week")
+    AS_NEEDED = "prn", _("when needed")
+    OTHER = "other", _("other (see note)")
+
+
+class MedicationQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        """Medicines started on or before `day` and not stopped before it."""
+        return self.filter(Q(stopped_on__isnull=True) | Q(stopped_on__gte=day), started_on__lte=day)
+
+
+class Medication(models.Model):
+    """A medicine the patient takes or took; its dose over time is its DoseSteps."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(_("name of the medicine"), max_length=80)
+    purpose = models.CharField(_("what it is for"), max_length=8, choices=Purpose.choices)
+    started_on = models.DateField(_("started on"))
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MedicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=Purpose.values), name="medication_purpose_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=F("started_on")),
+                name="medication_stops_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started_on <= day and (self.stopped_on is None or self.stopped_on >= day)
+
+    def dose_on(self, day: date):
+        """The dose step in force on `day` (uses prefetched dose_steps), or None."""
+        current = None
+        for step in sorted(self.dose_steps.all(), key=lambda step: step.starts_on):
+            if step.starts_on <= day:
+                current = step
+        return current
+
+
+class DoseStep(models.Model):
+    """A dose from a date on, until the next step: a taper is several dated steps."""
+
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="dose_steps")
+    starts_on = models.DateField(_("from"))
+    dose = models.DecimalField(_("dose"), max_digits=9, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=8, choices=DoseUnit.choices, default=DoseUnit.MG)
+    frequency = models.CharField(
+        _("how often"), max_length=6, choices=Frequency.choices, default=Frequency.ONCE_DAILY
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["medication", "starts_on"], name="one_dose_step_per_medication_and_date"
+            ),
+            models.CheckConstraint(condition=Q(dose__gt=0), name="dose_step_dose_positive"),
+            models.CheckConstraint(
+                condition=Q(unit__in=DoseUnit.values), name="dose_step_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="dose_step_frequency_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dose.normalize():f} {self.unit} {self.get_frequency_display()}"
+
+
+# Events and questions -----------------------------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    INFECTION = "infection", _("Infection")
+    HOSPITAL = "hospital", _("Hospital stay")
+    BIOPSY = "biopsy", _("Kidney biopsy")
+    PLASMAPHERESIS = "plex", _("Plasmapheresis (plasma exchange) session")
+    RELAPSE = "relapse", _("Relapse")
+    OTHER = "other", _("Other")
+
+
+class Event(models.Model):
+    """Something that happened and belongs on the visit summary's timeline."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("what happened"), max_length=9, choices=EventKind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.date.isoformat()}"
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+
+
+class Question(models.Model):
+    """Something to ask the care team, open until answered."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=500)
+    status = models.CharField(
+        max_length=8, choices=QuestionStatus.choices, default=QuestionStatus.OPEN
+    )
+    for_next_visit = models.BooleanField(_("ask at the next visit"), default=True)
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=QuestionStatus.values), name="question_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == QuestionStatus.OPEN

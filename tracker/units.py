@@ -153,6 +153,31 @@ def lb_from_kg(kilograms: Decimal) -> Decimal:
     return as_decimal(kilograms) * LB_PER_KG
 
 
+# Unit codes a patient chooses for weight and temperature (Patient.weight_unit, temperature_unit).
+KG = "kg"
+LB = "lb"
+CELSIUS = "C"
+FAHRENHEIT = "F"
+
+
+def kg_from(value: Decimal, unit: str) -> Decimal:
+    """A weight typed in `unit` ("kg" or "lb"), in kilograms."""
+    if unit == KG:
+        return as_decimal(value)
+    if unit == LB:
+        return kg_from_lb(value)
+    raise _unknown_unit(unit, "weight", (KG, LB))
+
+
+def weight_in(kilograms: Decimal, unit: str) -> Decimal:
+    """A weight in kilograms, expressed in `unit` ("kg" or "lb")."""
+    if unit == KG:
+        return as_decimal(kilograms)
+    if unit == LB:
+        return lb_from_kg(kilograms)
+    raise _unknown_unit(unit, "weight", (KG, LB))
+
+
 # Temperature --------------------------------------------------------------------------------------
 
 
@@ -164,6 +189,29 @@ def celsius_from_fahrenheit(fahrenheit: Decimal) -> Decimal:
 def fahrenheit_from_celsius(celsius: Decimal) -> Decimal:
     """°C to °F: C x 9/5 + 32."""
     return as_decimal(celsius) * 9 / 5 + 32
+
+
+def celsius_from(value: Decimal, unit: str) -> Decimal:
+    """A temperature typed in `unit` ("C" or "F"), in °C."""
+    if unit == CELSIUS:
+        return as_decimal(value)
+    if unit == FAHRENHEIT:
+        return celsius_from_fahrenheit(value)
+    raise _unknown_unit(unit, "temperature", (CELSIUS, FAHRENHEIT))
+
+
+def temperature_in(celsius: Decimal, unit: str) -> Decimal:
+    """A temperature in °C, expressed in `unit` ("C" or "F")."""
+    if unit == CELSIUS:
+        return as_decimal(celsius)
+    if unit == FAHRENHEIT:
+        return fahrenheit_from_celsius(celsius)
+    raise _unknown_unit(unit, "temperature", (CELSIUS, FAHRENHEIT))
+
+
+def temperature_symbol(unit: str) -> str:
+    """°C or °F for a temperature unit code."""
+    return {CELSIUS: "°C", FAHRENHEIT: "°F"}[unit]
 
 
 # Urine protein-to-creatinine ratio ---------------------------------------------------------------

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.urls import path, register_converter
 
 from tracker import views
@@ -13,11 +15,69 @@ class PublicIdConverter:
         return value
 
 
+class IsoDateConverter:
+    """yyyy-mm-dd in the URL, a date in the view; an impossible date (2025-02-30) is a 404."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        return date.fromisoformat(value)
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, date) else value
+
+
 register_converter(PublicIdConverter, "pid")
+register_converter(IsoDateConverter, "isodate")
+
+patient = "patients/<pid:pid>/"
 
 urlpatterns = [
     path("diary/", views.diary_home, name="diary"),
     path("patients/new/", views.patient_create, name="patient_create"),
-    path("patients/<pid:pid>/diary/", views.patient_diary, name="patient_diary"),
-    path("patients/<pid:pid>/profile/", views.patient_edit, name="patient_edit"),
+    path(f"{patient}profile/", views.patient_edit, name="patient_edit"),
+    # Diary
+    path(f"{patient}diary/", views.patient_diary, name="patient_diary"),
+    path(f"{patient}diary/go/", views.diary_day_go, name="diary_day_go"),
+    path(f"{patient}diary/undo/", views.diary_day_undo, name="diary_day_undo"),
+    path(f"{patient}diary/<isodate:day>/", views.diary_day, name="diary_day"),
+    path(f"{patient}diary/<isodate:day>/delete/", views.diary_day_delete, name="diary_day_delete"),
+    path(
+        f"{patient}diary/<isodate:day>/blood-pressure/",
+        views.blood_pressure_add,
+        name="blood_pressure_add",
+    ),
+    path(
+        f"{patient}blood-pressure/<int:pk>/delete/",
+        views.blood_pressure_delete,
+        name="blood_pressure_delete",
+    ),
+    # Labs
+    path(f"{patient}labs/", views.lab_list, name="lab_list"),
+    path(f"{patient}labs/baseline/", views.lab_baseline, name="lab_baseline"),
+    path(f"{patient}labs/<int:pk>/delete/", views.lab_delete, name="lab_delete"),
+    # Medicines
+    path(f"{patient}medications/", views.medication_list, name="medication_list"),
+    path(f"{patient}medications/<int:pk>/", views.medication_detail, name="medication_detail"),
+    path(f"{patient}medications/<int:pk>/stop/", views.medication_stop, name="medication_stop"),
+    path(
+        f"{patient}medications/<int:pk>/delete/",
+        views.medication_delete,
+        name="medication_delete",
+    ),
+    path(
+        f"{patient}medications/<int:pk>/doses/<int:step>/delete/",
+        views.dose_step_delete,
+        name="dose_step_delete",
+    ),
+    # Events and questions
+    path(f"{patient}events/", views.event_list, name="event_list"),
+    path(f"{patient}events/<int:pk>/delete/", views.event_delete, name="event_delete"),
+    path(f"{patient}questions/", views.question_list, name="question_list"),
+    path(
+        f"{patient}questions/<int:pk>/answer/",
+        views.question_answer,
+        name="question_answer",
+    ),
+    path(f"{patient}questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
 ]

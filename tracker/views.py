@@ -1,13 +1,70 @@
-from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+"""Patient pages. Each view: method decorator → patient through access.patient_for (404 when not
+yours, 403 when you may only view and try to change something) → form → render.
 
+Pages that htmx enhances render their `_name.html` partial for htmx requests and the full page
+otherwise (hence `vary_on_headers("HX-Request")`); without JavaScript, forms post and redirect.
+"""
+
+import copy
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.core import serializers
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from tracker import alerts
 from tracker.access import patient_for
-from tracker.forms import PatientForm
-from tracker.models import CareAccess, Patient, Role
+from tracker.contexts import diary_window, labs_overview, one_day
+from tracker.forms import (
+    SWELLING_SCALE,
+    AnswerForm,
+    BaselineForm,
+    BloodPressureForm,
+    DiaryDayForm,
+    DoseStepFormSet,
+    EventForm,
+    LabResultForm,
+    MedicationForm,
+    PatientForm,
+    QuestionForm,
+    StaleEdit,
+    StopMedicationForm,
+)
+from tracker.guides import measure_link
+from tracker.models import (
+    CareAccess,
+    DiaryDay,
+    DoseStep,
+    Patient,
+    QuestionStatus,
+    Role,
+)
+
+UNDO_SECONDS = 5 * 60
+UNDO_SESSION_KEY = "diary_undo"
+
+
+def long_date(day: date) -> str:
+    return date_format(day, "l j F Y")
+
+
+def page_or_partial(request, page: str, partial: str, context: dict) -> HttpResponse:
+    return render(request, partial if request.htmx else page, context)
+
+
+# Patients ----------------------------------------------------------------------------------------
 
 
 @require_GET
@@ -42,11 +99,589 @@ def patient_edit(request: HttpRequest, pid: str) -> HttpResponse:
         messages.success(request, _("Profile saved."))
         return redirect("patient_diary", pid=patient.public_id)
     return render(
-        request, "tracker/patient_form.html", {"form": form, "patient": patient, "creating": False}
+        request,
+        "tracker/patient_form.html",
+        {"form": form, "patient": patient, "creating": False, "section": "profile"},
     )
 
 
-@require_GET
+# Diary: today and one day ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaleNotice:
+    """Why a save was refused, who saved in between, and what the refused form held."""
+
+    saved_by: str
+    saved_at: datetime | None
+    deleted: bool
+    refused_values: list[tuple[str, str]]
+
+
+def stale_notice(form: DiaryDayForm, current: DiaryDay | None) -> StaleNotice:
+    return StaleNotice(
+        saved_by=str(current.entered_by) if current and current.entered_by else "",
+        saved_at=current.updated_at if current else None,
+        deleted=current is None,
+        refused_values=form.typed_values(),
+    )
+
+
+def blood_pressure_form(patient: Patient, day: date) -> BloodPressureForm:
+    """A blank reading form; for today the time starts at the patient's current time."""
+    initial = {}
+    if day == patient.today():
+        initial["time"] = timezone.localtime(timezone=patient.tz).strftime("%H:%M")
+    return BloodPressureForm(patient=patient, day=day, initial=initial)
+
+
+def day_form_context(action: str, submit_label: str) -> dict:
+    """What the day form's template needs besides the form."""
+    return {
+        "action": action,
+        "submit_label": submit_label,
+        "swelling_scale": SWELLING_SCALE,
+        "measure_swelling": measure_link("swelling", _("swelling")),
+        "child_note": alerts.CHILD_THRESHOLDS_NOTE,
+    }
+
+
+def render_diary(
+    request, patient: Patient, *, form=None, bp_form=None, stale=None, saved=False
+) -> HttpResponse:
+    today = patient.today()
+    window = diary_window(patient, today)
+    prefilled_from = None
+    if patient.can_edit and form is None:
+        if window.end_day:
+            form = DiaryDayForm(patient=patient, day=today, instance=window.end_day)
+        else:
+            previous = window.previous_day()
+            initial = DiaryDayForm.prefill_from(previous, patient) if previous else {}
+            form = DiaryDayForm(patient=patient, day=today, instance=DiaryDay(), initial=initial)
+            prefilled_from = previous and previous.date
+    context = {
+        "patient": patient,
+        "section": "diary",
+        "window": window,
+        "day": today,
+        "form": form,
+        "bp_form": bp_form or (patient.can_edit and blood_pressure_form(patient, today)),
+        "blood_pressures": window.end_blood_pressures,
+        "prefilled_from": prefilled_from,
+        "stale": stale,
+        "saved": saved,
+        "undo": pending_undo(request, patient),
+        "target": "#diary-main",
+        "back": "diary",
+        **day_form_context(
+            reverse("patient_diary", kwargs={"pid": patient.public_id}),
+            _("Save today"),
+        ),
+    }
+    return page_or_partial(request, "tracker/diary.html", "tracker/_diary_main.html", context)
+
+
+def render_day(
+    request, patient: Patient, day: date, *, form=None, bp_form=None, stale=None, saved=False
+) -> HttpResponse:
+    window = one_day(patient, day)
+    if patient.can_edit and form is None:
+        form = DiaryDayForm(patient=patient, day=day, instance=window.end_day or DiaryDay())
+    context = {
+        "patient": patient,
+        "section": "diary",
+        "window": window,
+        "day": day,
+        "saved_day": window.end_day,
+        "form": form,
+        "bp_form": bp_form or (patient.can_edit and blood_pressure_form(patient, day)),
+        "blood_pressures": window.end_blood_pressures,
+        "previous_date": day - timedelta(days=1),
+        "next_date": day + timedelta(days=1) if day < patient.today() else None,
+        "stale": stale,
+        "saved": saved,
+        "target": "#day-main",
+        "back": "day",
+        **day_form_context(
+            reverse("diary_day", kwargs={"pid": patient.public_id, "day": day}),
+            _("Save this day"),
+        ),
+    }
+    return page_or_partial(request, "tracker/diary_day.html", "tracker/_day_main.html", context)
+
+
+def render_diary_or_day(request, patient: Patient, day: date, back: str, **context):
+    if back == "diary" and day == patient.today():
+        return render_diary(request, patient, **context)
+    return render_day(request, patient, day, **context)
+
+
+def diary_or_day_url(patient: Patient, day: date, back: str) -> str:
+    if back == "diary" and day == patient.today():
+        return reverse("patient_diary", kwargs={"pid": patient.public_id})
+    return reverse("diary_day", kwargs={"pid": patient.public_id, "day": day})
+
+
+def save_day(request, patient: Patient, day: date, back: str) -> HttpResponse:
+    """Save the day's form; refuse a stale edit and show what is saved now."""
+    saved = patient.diary_days.filter(date=day).first()
+    form = DiaryDayForm(request.POST, patient=patient, day=day, instance=saved or DiaryDay())
+    if not form.is_valid():
+        return render_diary_or_day(request, patient, day, back, form=form)
+    try:
+        form.save_for(request.user)
+    except StaleEdit as error:
+        notice = stale_notice(form, error.current)
+        return render_diary_or_day(request, patient, day, back, stale=notice)
+    if request.htmx:
+        return render_diary_or_day(request, patient, day, back, saved=True)
+    messages.success(request, _("Saved the entry for %(date)s.") % {"date": long_date(day)})
+    return redirect(diary_or_day_url(patient, day, back))
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def patient_diary(request: HttpRequest, pid: str) -> HttpResponse:
+    """Today's quick entry (prefilled from the latest recent day), alerts and recent days."""
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    if request.method == "POST":
+        return save_day(request, patient, patient.today(), "diary")
+    return render_diary(request, patient)
+
+
+def valid_day(patient: Patient, day: date) -> date:
+    """A date the diary can hold: none in the future or before birth (404 otherwise)."""
+    if patient.date_problem(day):
+        raise Http404
+    return day
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def diary_day(request: HttpRequest, pid: str, day: date) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    valid_day(patient, day)
+    if request.method == "POST":
+        return save_day(request, patient, day, "day")
+    return render_day(request, patient, day)
+
+
+@require_GET
+def diary_day_go(request: HttpRequest, pid: str) -> HttpResponse:
+    """The "open a day" form: from ?date= to the day's page (a form cannot build the path)."""
     patient = patient_for(request.user, pid)
-    return render(request, "tracker/diary.html", {"patient": patient})
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        messages.error(request, _("Type a date, like 2025-03-01."))
+        return redirect("patient_diary", pid=pid)
+    if problem := patient.date_problem(day):
+        messages.error(request, problem)
+        return redirect("patient_diary", pid=pid)
+    return redirect("diary_day", pid=pid, day=day)
+
+
+@require_http_methods(["GET", "POST"])
+def diary_day_delete(request: HttpRequest, pid: str, day: date) -> HttpResponse:
+    """Confirm, then delete the day and its blood pressure readings; undo stays possible for
+    UNDO_SECONDS in this session."""
+    patient = patient_for(request.user, pid, write=True)
+    saved = get_object_or_404(patient.diary_days, date=day)
+    readings = list(patient.blood_pressures.filter(date=day))
+    if request.method == "GET":
+        return render(
+            request,
+            "tracker/confirm_delete.html",
+            {
+                "patient": patient,
+                "section": "diary",
+                "what": _("the diary entry for %(date)s") % {"date": long_date(day)},
+                "also": len(readings),
+                "cancel_url": reverse("diary_day", kwargs={"pid": pid, "day": day}),
+                "undo_minutes": UNDO_SECONDS // 60,
+            },
+        )
+    rows = serializers.serialize("json", [saved, *readings])
+    with transaction.atomic():
+        patient.blood_pressures.filter(date=day).delete()
+        saved.delete()
+    request.session[UNDO_SESSION_KEY] = {
+        "patient": patient.public_id,
+        "date": day.isoformat(),
+        "rows": rows,
+        "until": time.time() + UNDO_SECONDS,
+    }
+    messages.success(request, _("Deleted the entry for %(date)s.") % {"date": long_date(day)})
+    return redirect("patient_diary", pid=pid)
+
+
+def pending_undo(request, patient: Patient) -> dict | None:
+    """The deletion this session may still undo for this patient, or None (expired ones go)."""
+    pending = request.session.get(UNDO_SESSION_KEY)
+    if not pending:
+        return None
+    if pending["until"] < time.time():
+        del request.session[UNDO_SESSION_KEY]
+        return None
+    if pending["patient"] != patient.public_id:
+        return None
+    return {"date": date.fromisoformat(pending["date"])}
+
+
+@require_POST
+def diary_day_undo(request: HttpRequest, pid: str) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    if pending_undo(request, patient) is None:
+        messages.error(request, _("There is nothing to undo: the time to undo has passed."))
+        return redirect("patient_diary", pid=pid)
+    pending = request.session.pop(UNDO_SESSION_KEY)
+    day = date.fromisoformat(pending["date"])
+    restored = list(serializers.deserialize("json", pending["rows"]))
+    if any(row.object.patient_id != patient.pk for row in restored):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            for row in restored:
+                row.save()
+    except IntegrityError:
+        messages.error(
+            request,
+            _(
+                "A new entry for %(date)s was saved after the delete, so the deleted one was "
+                "not brought back."
+            )
+            % {"date": long_date(day)},
+        )
+        return redirect("diary_day", pid=pid, day=day)
+    messages.success(request, _("Brought back the entry for %(date)s.") % {"date": long_date(day)})
+    return redirect("diary_day", pid=pid, day=day)
+
+
+# Blood pressure -----------------------------------------------------------------------------------
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def blood_pressure_add(request: HttpRequest, pid: str, day: date) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    valid_day(patient, day)
+    back = "diary" if request.POST.get("back") == "diary" else "day"
+    form = BloodPressureForm(request.POST, patient=patient, day=day)
+    if not form.is_valid():
+        return render_diary_or_day(request, patient, day, back, bp_form=form)
+    form.save_for(request.user)
+    if request.htmx:
+        return render_diary_or_day(request, patient, day, back, saved=True)
+    messages.success(request, _("Saved the blood pressure reading."))
+    return redirect(diary_or_day_url(patient, day, back))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def blood_pressure_delete(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    reading = get_object_or_404(patient.blood_pressures, pk=pk)
+    reading.delete()
+    back = "diary" if request.POST.get("back") == "diary" else "day"
+    if request.htmx:
+        return render_diary_or_day(request, patient, reading.date, back)
+    messages.success(request, _("Deleted the blood pressure reading."))
+    return redirect(diary_or_day_url(patient, reading.date, back))
+
+
+# Labs --------------------------------------------------------------------------------------------
+
+
+def render_labs(request, patient: Patient, *, form=None, baseline_form=None) -> HttpResponse:
+    labs = list(patient.labs.all())
+    overview = labs_overview(patient, labs, patient.today())
+    if patient.can_edit:
+        form = form or LabResultForm(patient=patient)
+        baseline_form = baseline_form or BaselineForm(
+            initial={
+                "baseline": overview.marked_baseline and overview.marked_baseline.value,
+                "unit": patient.upcr_unit,
+            }
+        )
+    return render(
+        request,
+        "tracker/labs.html",
+        {
+            "patient": patient,
+            "section": "labs",
+            "overview": overview,
+            "form": form,
+            "baseline_form": baseline_form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lab_list(request: HttpRequest, pid: str) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    if request.method == "POST":
+        form = LabResultForm(request.POST, patient=patient)
+        if form.is_valid():
+            result = form.save_for(request.user)
+            messages.success(request, _("Saved the %(test)s result.") % {"test": result.short_name})
+            return redirect("lab_list", pid=pid)
+        return render_labs(request, patient, form=form)
+    return render_labs(request, patient)
+
+
+@require_POST
+def lab_baseline(request: HttpRequest, pid: str) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    form = BaselineForm(request.POST)
+    if not form.is_valid():
+        return render_labs(request, patient, baseline_form=form)
+    patient.baseline_upcr = form.cleaned_data["baseline_g_per_g"]
+    patient.save(update_fields=["baseline_upcr", "updated_at"])
+    messages.success(request, _("Saved the baseline UPCR."))
+    return redirect("lab_list", pid=pid)
+
+
+@require_http_methods(["GET", "POST"])
+def lab_delete(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    result = get_object_or_404(patient.labs, pk=pk)
+    what = _("the %(test)s result of %(date)s") % {
+        "test": result.short_name,
+        "date": long_date(result.date),
+    }
+    return confirm_delete(request, patient, result, what, "labs", reverse("lab_list", args=[pid]))
+
+
+def confirm_delete(request, patient, record, what: str, section: str, back_url: str):
+    """GET: ask; POST: delete and go back to the list."""
+    if request.method == "POST":
+        record.delete()
+        messages.success(request, _("Deleted %(what)s.") % {"what": what})
+        return redirect(back_url)
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {"patient": patient, "section": section, "what": what, "cancel_url": back_url},
+    )
+
+
+# Medicines ---------------------------------------------------------------------------------------
+
+
+def medications_of(patient: Patient):
+    return patient.medications.prefetch_related(
+        Prefetch("dose_steps", queryset=DoseStep.objects.order_by("starts_on"))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def medication_list(request: HttpRequest, pid: str) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    form = MedicationForm(request.POST or None, patient=patient) if patient.can_edit else None
+    if request.method == "POST" and form.is_valid():
+        medication = form.save_for(request.user)
+        messages.success(request, _("Added %(name)s.") % {"name": medication.name})
+        return redirect("medication_detail", pid=pid, pk=medication.pk)
+    today = patient.today()
+    medications = list(medications_of(patient))
+    current = [medication for medication in medications if medication.is_active_on(today)]
+    return render(
+        request,
+        "tracker/medications.html",
+        {
+            "patient": patient,
+            "section": "medications",
+            "today": today,
+            "current": [(medication, medication.dose_on(today)) for medication in current],
+            "other": [medication for medication in medications if medication not in current],
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def medication_detail(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    """The medicine's dose steps, and adding dose changes or a taper (several dated steps)."""
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    medication = get_object_or_404(medications_of(patient), pk=pk)
+    formset = stop_form = None
+    if patient.can_edit:
+        formset = dose_step_formset(medication, request.POST or None)
+        stop_form = StopMedicationForm(instance=medication)
+    if request.method == "POST" and formset.is_valid():
+        steps = formset.save_for(medication, request.user)
+        if steps:
+            messages.success(request, _("Saved %(count)s dose steps.") % {"count": len(steps)})
+        else:
+            messages.info(request, _("No dose steps were filled in."))
+        return redirect("medication_detail", pid=pid, pk=pk)
+    return render_medication(request, patient, medication, formset, stop_form)
+
+
+def dose_step_formset(medication, data=None):
+    taken = {step.starts_on for step in medication.dose_steps.all()}
+    return DoseStepFormSet(data, form_kwargs={"medication": medication, "taken_dates": taken})
+
+
+def render_medication(request, patient, medication, formset, stop_form) -> HttpResponse:
+    today = patient.today()
+    return render(
+        request,
+        "tracker/medication_detail.html",
+        {
+            "patient": patient,
+            "section": "medications",
+            "medication": medication,
+            "today": today,
+            "current_step": medication.dose_on(today),
+            "formset": formset,
+            "stop_form": stop_form,
+        },
+    )
+
+
+@require_POST
+def medication_stop(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    medication = get_object_or_404(medications_of(patient), pk=pk)
+    form = StopMedicationForm(request.POST, instance=copy.copy(medication))
+    if not form.is_valid():
+        formset = dose_step_formset(medication)
+        return render_medication(request, patient, medication, formset, form)
+    stopped = form.save(commit=False)
+    stopped.entered_by = request.user
+    stopped.save(update_fields=["stopped_on", "entered_by"])
+    messages.success(request, _("Saved the stop date of %(name)s.") % {"name": medication.name})
+    return redirect("medication_detail", pid=pid, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def medication_delete(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    medication = get_object_or_404(patient.medications, pk=pk)
+    what = _("%(name)s and all its doses") % {"name": medication.name}
+    back = reverse("medication_list", args=[pid])
+    return confirm_delete(request, patient, medication, what, "medications", back)
+
+
+@require_POST
+def dose_step_delete(request: HttpRequest, pid: str, pk: int, step: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    medication = get_object_or_404(patient.medications, pk=pk)
+    dose = get_object_or_404(medication.dose_steps, pk=step)
+    if dose.starts_on == medication.started_on:
+        messages.error(
+            request,
+            _("The first dose cannot be deleted: delete the medicine instead, or add a new dose."),
+        )
+    else:
+        dose.delete()
+        messages.success(
+            request, _("Deleted the dose from %(date)s.") % {"date": long_date(dose.starts_on)}
+        )
+    return redirect("medication_detail", pid=pid, pk=pk)
+
+
+# Events ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def event_list(request: HttpRequest, pid: str) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    form = EventForm(request.POST or None, patient=patient) if patient.can_edit else None
+    if request.method == "POST" and form.is_valid():
+        event = form.save_for(request.user)
+        messages.success(request, _("Saved: %(event)s.") % {"event": event.get_kind_display()})
+        return redirect("event_list", pid=pid)
+    return render(
+        request,
+        "tracker/events.html",
+        {"patient": patient, "section": "events", "events": patient.events.all(), "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_delete(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    event = get_object_or_404(patient.events, pk=pk)
+    what = _("%(event)s on %(date)s") % {
+        "event": event.get_kind_display(),
+        "date": long_date(event.date),
+    }
+    return confirm_delete(
+        request, patient, event, what, "events", reverse("event_list", args=[pid])
+    )
+
+
+# Questions ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def question_list(request: HttpRequest, pid: str) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=request.method == "POST")
+    form = QuestionForm(request.POST or None, patient=patient) if patient.can_edit else None
+    if request.method == "POST" and form.is_valid():
+        form.save_for(request.user)
+        messages.success(request, _("Saved your question."))
+        return redirect("question_list", pid=pid)
+    questions = list(patient.questions.all())
+    if patient.can_edit:
+        for question in questions:
+            question.answer_form = answer_form(question)
+    return render(
+        request,
+        "tracker/questions.html",
+        {
+            "patient": patient,
+            "section": "questions",
+            "open": [question for question in questions if question.is_open],
+            "answered": [question for question in questions if not question.is_open],
+            "form": form,
+        },
+    )
+
+
+def answer_form(question, data=None) -> AnswerForm:
+    """Prefixed per question: several answer forms share one page."""
+    return AnswerForm(data, instance=copy.copy(question), prefix=f"question-{question.pk}")
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def question_answer(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    """Mark a question answered, with what the care team said; htmx swaps it in place."""
+    patient = patient_for(request.user, pid, write=True)
+    question = get_object_or_404(patient.questions, pk=pk)
+    form = answer_form(question, request.POST)
+    if form.is_valid():
+        question = form.save(commit=False)
+        question.status = QuestionStatus.ANSWERED
+        question.answered_at = timezone.now()
+        question.entered_by = request.user
+        question.save()
+    if request.htmx:
+        return render(
+            request,
+            "tracker/_question.html",
+            {
+                "patient": patient,
+                "question": question,
+                "answer_form": form,
+                "just_answered": form.is_valid(),
+            },
+        )
+    if form.is_valid():
+        messages.success(request, _("Marked as answered."))
+    else:
+        messages.error(request, " ".join(form.errors.get("answer", [])))
+    return redirect("question_list", pid=pid)
+
+
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, write=True)
+    question = get_object_or_404(patient.questions, pk=pk)
+    what = _("the question “%(text)s”") % {"text": question.text}
+    back = reverse("question_list", args=[pid])
+    return confirm_delete(request, patient, question, what, "questions", back)

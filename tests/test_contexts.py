@@ -1,0 +1,147 @@
+"""tracker/contexts.py: the diary window and the labs overview handed to the templates."""
+
+from datetime import date, time, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from tests.factories import make_day, make_medication, make_patient
+from tracker import alerts, remission
+from tracker.contexts import (
+    RECENT_DAYS,
+    converted_unit,
+    diary_window,
+    had_complete_remission,
+    lab_row,
+    labs_overview,
+    one_day,
+)
+from tracker.models import BloodPressure, LabResult, Purpose
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 3, 10)
+
+
+def on(back: int) -> date:
+    return TODAY - timedelta(days=back)
+
+
+def lab(patient, kind, value, unit, canonical=None, day=TODAY):
+    return LabResult(
+        patient=patient,
+        date=day,
+        kind=kind,
+        value_entered=D(value),
+        unit_entered=unit,
+        value=D(canonical or value),
+    )
+
+
+def test_the_window_holds_the_shown_days_and_the_rules_look_back_only(patient):
+    for back in range(40):
+        make_day(patient, on(back), weight_kg=D("70"))
+    window = diary_window(patient, TODAY)
+    assert min(window.days) == on(RECENT_DAYS - 1 + alerts.LOOK_BACK_DAYS)
+    assert max(window.days) == TODAY
+    assert len(window.recent()) == RECENT_DAYS
+
+
+def test_the_window_ignores_days_after_its_end(patient):
+    make_day(patient, TODAY + timedelta(days=1), dipstick=5)
+    assert TODAY + timedelta(days=1) not in diary_window(patient, TODAY).days
+
+
+def test_the_latest_alert_of_each_rule_from_the_last_week(patient):
+    for back in range(5):
+        make_day(patient, on(back), dipstick=4)
+    BloodPressure.objects.create(
+        patient=patient, date=on(1), time=time(8), systolic=190, diastolic=90
+    )
+    window = diary_window(patient, TODAY)
+    assert [shown.alert.rule for shown in window.alerts] == ["high_bp", "dipstick_relapse"]
+    assert window.alerts[1].alert.triggered_on == TODAY
+    assert window.alerts[0].guide_url == "/learn/when-to-call/#high-blood-pressure"
+    assert window.alerts[0].severity_class == "danger"
+
+
+def test_the_fever_rule_follows_the_medicines(patient):
+    make_day(patient, TODAY, temperature_c=D("38.4"))
+    assert "fever" in diary_window(patient, TODAY).inactive_rules
+    make_medication(patient, Purpose.STEROID, on(30))
+    window = diary_window(patient, TODAY)
+    assert [shown.alert.rule for shown in window.alerts] == ["fever"]
+
+
+def test_the_care_teams_numbers_are_used(patient):
+    make_day(patient, on(1), weight_kg=D("70"))
+    make_day(patient, TODAY, weight_kg=D("70.6"))
+    assert diary_window(patient, TODAY).alerts == []
+    patient.alert_weight_gain_1d_kg = D("0.5")
+    (shown,) = diary_window(patient, TODAY).alerts
+    assert "This is the number your care team set." in shown.alert.rule_text
+
+
+def test_the_quick_entry_starts_from_the_latest_day_of_the_past_week(patient):
+    make_day(patient, on(9), weight_kg=D("69"))
+    assert diary_window(patient, TODAY).previous_day() is None
+    make_day(patient, on(3), weight_kg=D("70"))
+    assert diary_window(patient, TODAY).previous_day().date == on(3)
+
+
+def test_one_day_keeps_every_alert_of_that_day(patient):
+    make_day(patient, on(1), weight_kg=D("70"))
+    make_day(patient, TODAY, weight_kg=D("72.5"))
+    window = one_day(patient, TODAY)
+    assert {shown.alert.rule for shown in window.alerts} == {"weight_gain_1d", "weight_gain_7d"}
+    assert window.end_day.date == TODAY
+
+
+@pytest.mark.parametrize(
+    ("kind", "entered", "preferred", "shown"),
+    [
+        ("upcr", "mg/mmol", "g/g", "g/g"),
+        ("upcr", "g/g", "g/g", "mg/g"),
+        ("upcr", "mg/mg", "mg/mmol", "mg/mmol"),
+        ("creatinine", "mg/dL", "g/g", "µmol/L"),
+        ("creatinine", "µmol/L", "g/g", "mg/dL"),
+        ("egfr", "mL/min/1.73m2", "g/g", None),
+        ("other", "mmol/L", "g/g", None),
+    ],
+)
+def test_labs_are_converted_to_a_unit_other_than_the_one_typed(kind, entered, preferred, shown):
+    patient = make_patient(upcr_unit=preferred)
+    assert converted_unit(lab(patient, kind, "1", entered), patient) == shown
+
+
+def test_a_creatinine_row_carries_the_calculated_egfr_and_stage():
+    adult = make_patient(birth_date=date(1965, 1, 1), sex="male")
+    row = lab_row(lab(adult, "creatinine", "2.0", "mg/dL", day=date(2025, 3, 1)), adult)
+    assert (row.calculated_egfr, row.egfr_stage.code) == (D("37.5"), "G3b")  # CLINICAL.md
+    assert str(row.converted) == "176.8 µmol/L"
+
+
+def test_a_creatinine_measured_before_18_gets_no_calculated_egfr():
+    patient = make_patient(birth_date=date(2007, 6, 1), sex="female")
+    row = lab_row(lab(patient, "creatinine", "0.6", "mg/dL", day=date(2025, 5, 31)), patient)
+    assert row.calculated_egfr is None
+    assert "under-18s" in row.egfr_note
+
+
+def test_the_overview_judges_the_latest_upcr_against_the_chosen_baseline(patient):
+    labs = [
+        lab(patient, "upcr", "5", "g/g", day=on(60)),
+        lab(patient, "upcr", "0.25", "g/g", day=on(30)),
+        lab(patient, "upcr", "4", "g/g", day=on(1)),
+    ]
+    overview = labs_overview(patient, labs, TODAY)
+    assert overview.remission.category == remission.RELAPSE
+    assert overview.remission.baseline.kind == remission.BASELINE_FIRST_ON_RECORD
+    assert str(overview.baseline) == "5 g/g"
+    assert overview.remission_guide_url == "/learn/understanding-your-results/#relapse"
+
+
+def test_a_complete_remission_is_judged_by_the_rules_module():
+    assert had_complete_remission([(TODAY, D("0.29"))], None, is_child=False)
+    assert not had_complete_remission([(TODAY, D("0.3"))], None, is_child=False)
+    assert had_complete_remission([(TODAY, D("0.17"))], None, is_child=True)  # 19.2 mg/mmol

@@ -1,0 +1,239 @@
+"""/patients/<pid>/labs/: results in any common unit, calculated eGFR, remission status."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.factories import make_medication, make_patient
+from tracker.models import LabResult, Purpose
+
+pytestmark = pytest.mark.django_db
+
+RESULT = {"date": "2025-03-01", "kind": "upcr", "value_entered": "350", "unit_entered": "mg/mmol"}
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2025-03-10 12:00Z", tick=False):
+        yield
+
+
+def url(patient, name="lab_list", **kwargs) -> str:
+    return reverse(name, kwargs={"pid": patient.public_id, **kwargs})
+
+
+def make_lab(patient, on, kind, value, unit, canonical=None):
+    return LabResult.objects.create(
+        patient=patient,
+        date=on,
+        kind=kind,
+        value_entered=D(value),
+        unit_entered=unit,
+        value=D(canonical or value),
+    )
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, patient):
+    assert client.get(url(patient))["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(("who", "status"), [("stranger", 404), ("revoked", 404)])
+def test_someone_without_access_gets_404(request, client_for, patient, who, status):
+    lab = make_lab(patient, date(2025, 3, 1), "upcr", "2", "g/g")
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(url(patient)).status_code == status
+    assert client.post(url(patient), RESULT).status_code == status
+    assert (
+        client.post(url(patient, "lab_baseline"), {"baseline": "1", "unit": "g/g"}).status_code
+        == status
+    )
+    assert client.post(url(patient, "lab_delete", pk=lab.pk)).status_code == status
+    assert LabResult.objects.count() == 1
+
+
+def test_a_view_only_caregiver_reads_results_but_cannot_change_them(client_for, patient, viewer):
+    lab = make_lab(patient, date(2025, 3, 1), "upcr", "2", "g/g")
+    client = client_for(viewer)
+    page = client.get(url(patient)).content.decode()
+    assert "2 g/g" in page
+    assert "Add a result" not in page
+    assert client.post(url(patient), RESULT).status_code == 403
+    assert (
+        client.post(url(patient, "lab_baseline"), {"baseline": "1", "unit": "g/g"}).status_code
+        == 403
+    )
+    assert client.get(url(patient, "lab_delete", pk=lab.pk)).status_code == 403
+    assert client.post(url(patient, "lab_delete", pk=lab.pk)).status_code == 403
+    assert LabResult.objects.count() == 1
+
+
+def test_wrong_methods_are_405(client_for, patient, owner):
+    client = client_for(owner)
+    assert client.put(url(patient)).status_code == 405
+    assert client.get(url(patient, "lab_baseline")).status_code == 405
+
+
+def test_a_result_is_saved_canonical_and_shown_as_typed_and_converted(client_for, patient, owner):
+    client = client_for(owner)
+    response = client.post(url(patient), {**RESULT, "note": "clinic lab"})
+    assert response["Location"] == url(patient)
+    result = LabResult.objects.get()
+    assert (result.value, result.entered_by, result.patient) == (D("3.094607"), owner, patient)
+    page = client.get(url(patient)).content.decode()
+    assert "Saved the UPCR result." in page
+    assert "<td>350 mg/mmol</td>" in page
+    assert "<td>3.09 g/g</td>" in page
+
+
+def test_a_result_in_the_canonical_unit_is_also_shown_in_the_other_common_unit(
+    client_for, patient, owner
+):
+    make_lab(patient, date(2025, 3, 1), "creatinine", "1.2", "mg/dL")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "<td>1.2 mg/dL</td>" in page
+    assert "<td>106.08 µmol/L</td>" in page
+
+
+def test_posting_patient_entered_by_or_a_canonical_value_changes_nothing(
+    client_for, patient, owner, stranger
+):
+    other = make_patient(stranger)
+    data = {**RESULT, "patient": other.pk, "entered_by": stranger.pk, "value": "99"}
+    client_for(owner).post(url(patient), data)
+    result = LabResult.objects.get()
+    assert (result.patient, result.entered_by, result.value) == (patient, owner, D("3.094607"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"value_entered": "6000"}, "UPCR must be between 0 and 5655 mg/mmol — you typed 6000."),
+        (
+            {"unit_entered": "g/L"},
+            "g/L is not a unit for UPCR: use g/g or mg/g or mg/mmol or mg/mg.",
+        ),
+        (
+            {"kind": "albumin", "unit_entered": "g/L", "value_entered": "3"},
+            "Albumin must be between 5 and 70 g/L — you typed 3.",
+        ),
+        (
+            {"kind": "creatinine", "unit_entered": "µmol/L", "value_entered": "5000"},
+            "Creatinine must be between 8.9 and 2652 µmol/L — you typed 5000.",
+        ),
+        (
+            {"kind": "egfr", "unit_entered": "mL/min/1.73m2", "value_entered": "250"},
+            "eGFR must be between 1 and 200 mL/min/1.73m2 — you typed 250.",
+        ),
+        (
+            {"kind": "tacrolimus", "unit_entered": "ng/mL", "value_entered": "150"},
+            "Tacrolimus level must be between 0 and 100 ng/mL — you typed 150.",
+        ),
+        ({"date": "2025-03-11"}, "The date cannot be in the future — you chose 2025-03-11."),
+        (
+            {"date": "1980-04-30"},
+            "The date cannot be before the date of birth (1980-05-01) — you chose 1980-04-30.",
+        ),
+        ({"value_entered": "lots"}, "Type a number, like 1.2."),
+        ({"kind": ""}, "This field is required."),
+    ],
+)
+def test_bad_results_are_explained_and_nothing_is_saved(
+    client_for, patient, owner, changes, message
+):
+    response = client_for(owner).post(url(patient), {**RESULT, **changes})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not LabResult.objects.exists()
+
+
+# eGFR --------------------------------------------------------------------------------------------
+
+
+def test_egfr_is_calculated_for_an_adult_and_labelled(client_for, owner):
+    # CLINICAL.md worked value: female, 55 years, creatinine 0.9 mg/dL -> 75.5.
+    patient = make_patient(owner, birth_date=date(1970, 2, 1), sex="female")
+    make_lab(patient, date(2025, 3, 1), "creatinine", "79.56", "µmol/L", canonical="0.9")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "75.5 mL/min/1.73 m²" in page
+    assert ">calculated<" in page
+    assert "stage G2: Mildly decreased kidney function" in page
+
+
+def test_egfr_is_never_calculated_for_a_child(client_for, owner):
+    patient = make_patient(owner, birth_date=date(2010, 1, 1), sex="male")
+    make_lab(patient, date(2025, 3, 1), "creatinine", "0.6", "mg/dL")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "mL/min/1.73 m²" not in page
+    assert "Not calculated for under-18s" in page
+
+
+def test_egfr_needs_birth_date_and_sex(client_for, patient, owner):
+    make_lab(patient, date(2025, 3, 1), "creatinine", "0.9", "mg/dL")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "Add date of birth and sex in the profile to calculate eGFR." in page
+
+
+# Remission ---------------------------------------------------------------------------------------
+
+
+def test_remission_status_names_the_rule_and_the_baseline(client_for, patient, owner):
+    make_lab(patient, date(2025, 1, 6), "upcr", "4", "g/g")
+    make_lab(patient, date(2025, 3, 1), "upcr", "1.5", "g/g")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "Meets the partial remission definition" in page
+    assert "KDIGO 2021: UPCR 0.3 to 3.5 g/g and more than 50% below baseline" in page
+    assert "4 g/g (6 January 2025). The first UPCR on record." in page
+    assert 'href="/learn/understanding-your-results/#remission"' in page
+
+
+def test_the_baseline_before_treatment_is_preferred(client_for, patient, owner):
+    make_lab(patient, date(2024, 11, 1), "upcr", "3", "g/g")
+    make_lab(patient, date(2024, 12, 20), "upcr", "5", "g/g")
+    make_lab(patient, date(2025, 3, 1), "upcr", "0.2", "g/g")
+    make_medication(patient, Purpose.STEROID, date(2025, 1, 6))
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "Meets the complete remission definition" in page
+    assert "The highest UPCR in the 90 days before your first treatment on 2025-01-06." in page
+
+
+def test_a_high_result_after_a_complete_remission_is_a_relapse(client_for, patient, owner):
+    make_lab(patient, date(2025, 1, 6), "upcr", "0.2", "g/g")
+    make_lab(patient, date(2025, 3, 1), "upcr", "4.2", "g/g")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert "Meets the relapse definition" in page
+
+
+def test_a_childs_status_uses_the_ipna_rules(client_for, owner):
+    child = make_patient(owner, birth_date=date(2016, 1, 1), upcr_unit="mg/mmol")
+    make_lab(child, date(2025, 3, 1), "upcr", "15", "mg/mmol", canonical="0.132626")
+    page = client_for(owner).get(url(child)).content.decode()
+    assert "Meets the complete remission definition for children" in page
+    assert "IPNA 2022" in page
+
+
+def test_the_baseline_can_be_marked_in_any_upcr_unit(client_for, patient, owner):
+    make_lab(patient, date(2025, 3, 1), "upcr", "1", "g/g")
+    client = client_for(owner)
+    response = client.post(url(patient, "lab_baseline"), {"baseline": "452.4", "unit": "mg/mmol"})
+    assert response["Location"] == url(patient)
+    patient.refresh_from_db()
+    assert patient.baseline_upcr == D("4.000000")
+    page = client.get(url(patient)).content.decode()
+    assert "The UPCR that you or your care team marked as baseline." in page
+    response = client.post(url(patient, "lab_baseline"), {"baseline": "99", "unit": "g/g"})
+    assert "UPCR must be between 0 and 50 g/g — you typed 99." in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.baseline_upcr == D("4.000000")
+
+
+def test_a_result_is_deleted_after_confirmation(client_for, patient, owner):
+    lab = make_lab(patient, date(2025, 3, 1), "upcr", "1", "g/g")
+    client = client_for(owner)
+    page = client.get(url(patient, "lab_delete", pk=lab.pk)).content.decode()
+    assert "Saturday 1 March 2025" in page
+    assert LabResult.objects.exists()
+    assert client.post(url(patient, "lab_delete", pk=lab.pk))["Location"] == url(patient)
+    assert not LabResult.objects.exists()

@@ -1,0 +1,263 @@
+"""What the diary and labs pages show, built from one patient's records.
+
+Each builder reads a bounded set of rows (the diary reads a fixed window of days, never the whole
+history), hands plain values to the rule modules (alerts, remission, egfr, units) and returns a
+dataclass the templates render. The visit summary can reuse them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from tracker import alerts, egfr, remission, units
+from tracker.guides import guide_url
+from tracker.models import (
+    BloodPressure,
+    DiaryDay,
+    LabKind,
+    LabResult,
+    Patient,
+    UpcrUnit,
+    day_readings,
+)
+
+RECENT_DAYS = 14  # rows in the diary's "recent days" table
+ALERT_DAYS = 7  # the diary shows alerts triggered in the last week
+PREFILL_DAYS = 7  # the quick entry starts from the latest day this recent
+
+
+@dataclass(frozen=True)
+class ShownAlert:
+    """An alert with the URL of the guide section that explains it."""
+
+    alert: alerts.Alert
+    guide_url: str
+
+    @property
+    def severity_class(self) -> str:
+        return {alerts.EMERGENCY: "danger", alerts.CALL: "warning", alerts.INFO: "success"}[
+            self.alert.severity
+        ]
+
+
+def shown(found: Sequence[alerts.Alert]) -> list[ShownAlert]:
+    return [ShownAlert(alert, guide_url(alert.guide_slug, alert.guide_anchor)) for alert in found]
+
+
+@dataclass
+class RecentDay:
+    """One calendar date of the recent-days table (a date nobody logged has `day=None`)."""
+
+    date: date
+    day: DiaryDay | None
+    blood_pressures: list[BloodPressure] = field(default_factory=list)
+
+
+@dataclass
+class DiaryWindow:
+    """Days up to `end` (today on the diary page, the day itself on a day's page)."""
+
+    end: date
+    days: dict[date, DiaryDay]
+    blood_pressures: dict[date, list[BloodPressure]]
+    alerts: list[ShownAlert]
+    inactive_rules: list[str]
+    is_child: bool
+
+    @property
+    def end_day(self) -> DiaryDay | None:
+        return self.days.get(self.end)
+
+    @property
+    def end_blood_pressures(self) -> list[BloodPressure]:
+        return self.blood_pressures.get(self.end, [])
+
+    def previous_day(self) -> DiaryDay | None:
+        """The latest day before `end` within PREFILL_DAYS: the quick entry's starting point."""
+        for back in range(1, PREFILL_DAYS + 1):
+            if day := self.days.get(self.end - timedelta(days=back)):
+                return day
+        return None
+
+    def recent(self) -> list[RecentDay]:
+        return [
+            RecentDay(on, self.days.get(on), self.blood_pressures.get(on, []))
+            for on in (self.end - timedelta(days=back) for back in range(RECENT_DAYS))
+        ]
+
+
+def diary_window(
+    patient: Patient,
+    end: date,
+    *,
+    shown_days: int = RECENT_DAYS,
+    alert_days: int = ALERT_DAYS,
+    latest_per_rule: bool = True,
+) -> DiaryWindow:
+    """The `shown_days` days up to `end` plus the alert rules' look-back (three queries, however
+    long the history), with the alerts triggered in the last `alert_days` days: the latest of
+    each rule for the diary page, or all of them."""
+    start = end - timedelta(days=shown_days - 1 + alerts.LOOK_BACK_DAYS)
+    days = list(patient.diary_days.filter(date__range=(start, end)))
+    pressures = list(patient.blood_pressures.filter(date__range=(start, end)))
+    by_date: dict[date, list[BloodPressure]] = {}
+    for reading in pressures:
+        by_date.setdefault(reading.date, []).append(reading)
+    is_child = patient.is_child(end)
+    on_immunosuppression = patient.on_immunosuppression(end)
+    thresholds = patient.alert_thresholds()
+    found = alerts.evaluate(
+        day_readings(days, pressures),
+        thresholds,
+        is_child=is_child,
+        on_immunosuppression=on_immunosuppression,
+        today=end,
+        since=end - timedelta(days=alert_days - 1),
+    )
+    return DiaryWindow(
+        end=end,
+        days={day.date: day for day in days},
+        blood_pressures=by_date,
+        alerts=shown(alerts.latest_per_rule(found) if latest_per_rule else found),
+        inactive_rules=alerts.inactive_rules(
+            thresholds, is_child=is_child, on_immunosuppression=on_immunosuppression
+        ),
+        is_child=is_child,
+    )
+
+
+def one_day(patient: Patient, day: date) -> DiaryWindow:
+    """One day with its look-back and every alert triggered on it."""
+    return diary_window(patient, day, shown_days=1, alert_days=1, latest_per_rule=False)
+
+
+# Labs ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: Decimal
+    unit: str
+
+    def __str__(self):
+        return f"{units.rounded(self.value, 2).normalize():f} {self.unit}"
+
+
+@dataclass
+class LabRow:
+    lab: LabResult
+    converted: Measure | None
+    calculated_egfr: Decimal | None = None
+    egfr_stage: egfr.Category | None = None
+    egfr_note: str = ""
+
+
+def converted_unit(lab: LabResult, patient: Patient) -> str | None:
+    """The unit to show beside the typed one: the patient's UPCR unit, else the canonical unit;
+    when that is what was typed, the next common unit; None when there is no other unit."""
+    accepted = units.LAB_UNITS.get(lab.kind)
+    if not accepted:
+        return None
+    preferred = patient.upcr_unit if lab.kind == LabKind.UPCR else accepted[0]
+    candidates = [preferred, *[unit for unit in accepted if unit != preferred]]
+    if lab.kind == LabKind.UPCR:
+        # mg/mg is the same number as g/g: never worth showing as the conversion.
+        candidates = [unit for unit in candidates if unit != units.MG_PER_MG]
+    for unit in candidates:
+        if unit != lab.unit_entered:
+            return unit
+    return None
+
+
+def lab_row(lab: LabResult, patient: Patient) -> LabRow:
+    unit = converted_unit(lab, patient)
+    row = LabRow(
+        lab=lab,
+        converted=unit and Measure(units.from_canonical(lab.kind, lab.value, unit), unit),
+    )
+    if lab.kind != LabKind.CREATININE:
+        return row
+    age = patient.age_on(lab.date)
+    if age is not None and age < egfr.ADULT_AGE:
+        row.egfr_note = str(
+            _("Not calculated for under-18s: the adult formula does not apply. Use the lab's eGFR.")
+        )
+    elif patient.birth_date is None or not patient.sex:
+        row.egfr_note = str(_("Add date of birth and sex in the profile to calculate eGFR."))
+    elif lab.value > 0:
+        row.calculated_egfr = egfr.calculated_egfr(
+            lab.value, patient.birth_date, patient.sex, lab.date
+        )
+        if row.calculated_egfr is not None:
+            row.egfr_stage = egfr.egfr_stage(row.calculated_egfr)
+    return row
+
+
+@dataclass
+class LabsOverview:
+    rows: list[LabRow]
+    remission: remission.RemissionStatus
+    remission_guide_url: str
+    baseline: Measure | None  # in the patient's UPCR unit
+    marked_baseline: Measure | None
+
+
+def upcr_measure(value: Decimal | None, patient: Patient) -> Measure | None:
+    if value is None:
+        return None
+    unit = patient.upcr_unit or UpcrUnit.G_PER_G
+    return Measure(units.upcr_from_g_per_g(value, unit), unit)
+
+
+def labs_overview(patient: Patient, labs: Sequence[LabResult], today: date) -> LabsOverview:
+    """Every lab shown as typed and converted, calculated eGFR beside creatinine, and the
+    remission status of the latest UPCR with the rule and the baseline used."""
+    upcr = sorted(
+        ((lab.date, lab.value) for lab in labs if lab.kind == LabKind.UPCR),
+        key=lambda reading: reading[0],
+    )
+    baseline = remission.choose_baseline(
+        upcr, patient.baseline_upcr, patient.first_treatment_date()
+    )
+    is_child = patient.is_child(today)
+    latest = upcr[-1] if upcr else None
+    dipsticks = []
+    if is_child:
+        since = today - timedelta(days=RECENT_DAYS)
+        dipsticks = list(
+            patient.diary_days.filter(date__gte=since, dipstick__isnull=False).values_list(
+                "date", "dipstick"
+            )
+        )
+    status = remission.remission_status(
+        latest,
+        baseline,
+        is_child=is_child,
+        previous_complete_remission=had_complete_remission(upcr[:-1], baseline, is_child),
+        recent_dipsticks=dipsticks,
+    )
+    return LabsOverview(
+        rows=[lab_row(lab, patient) for lab in labs],
+        remission=status,
+        remission_guide_url=guide_url(status.guide_slug, status.guide_anchor),
+        baseline=upcr_measure(baseline.value, patient) if baseline else None,
+        marked_baseline=upcr_measure(patient.baseline_upcr, patient),
+    )
+
+
+COMPLETE_CATEGORIES = (remission.COMPLETE, remission.CHILD_COMPLETE)
+
+
+def had_complete_remission(earlier_upcr, baseline, is_child: bool) -> bool:
+    """Whether an earlier UPCR met the complete-remission definition (judged by remission.py),
+    which is what makes a high result a relapse."""
+    return any(
+        remission.remission_status(
+            reading, baseline, is_child=is_child, previous_complete_remission=False
+        ).category
+        in COMPLETE_CATEGORIES
+        for reading in earlier_upcr
+    )

@@ -1,0 +1,46 @@
+"""Links from the diary into the guides, as plain paths.
+
+The tracker knows guides only by slug and anchor (DESIGN.md: education knows nothing of tracker,
+and tracker does not import education), so a guide that lands later still links correctly.
+"""
+
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+HOME_MONITORING = "home-monitoring"
+# Sections of the home-monitoring guide, one per diary field.
+MEASURE_ANCHORS = (
+    "weight",
+    "swelling",
+    "foam",
+    "dipstick",
+    "blood-pressure",
+    "temperature",
+    "urine-amount",
+    "medicines",
+)
+
+
+def guide_url(slug: str, anchor: str = "") -> str:
+    """/learn/<slug>/ or /learn/<slug>/#<anchor>."""
+    return f"/learn/{slug}/#{anchor}" if anchor else f"/learn/{slug}/"
+
+
+def measure_link(anchor: str, what: str) -> str:
+    """A "How do I measure this?" link to the home-monitoring guide; `what` names the field for
+    screen readers, so links to different sections do not share one accessible name."""
+    if anchor not in MEASURE_ANCHORS:
+        raise ValueError(f"No home-monitoring section {anchor!r}.")
+    return format_html(
+        '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>',
+        guide_url(HOME_MONITORING, anchor),
+        _("How do I measure this?"),
+        what,
+    )
+
+
+def help_with_link(text: str, anchor: str, what: str) -> str:
+    """Help text followed by its measuring link (crispy renders help text as trusted HTML)."""
+    if not text:
+        return measure_link(anchor, what)
+    return format_html("{} {}", text, measure_link(anchor, what))
