@@ -74,7 +74,7 @@ _SITE_LABELS = {
     "belly": _("belly"),
     "legs": _("legs, ankles or feet"),
 }
-_SWELLING_GRADE_LABELS = {0: _("none"), 1: _("mild"), 2: _("moderate"), 3: _("severe")}
+SWELLING_GRADE_LABELS = {0: _("none"), 1: _("mild"), 2: _("moderate"), 3: _("severe")}
 
 # Rules that use adult numbers: for a child they run only with the care team's numbers.
 _ADULT_ONLY_THRESHOLDS = ("weight_gain_1d_kg", "weight_gain_7d_kg", "systolic", "diastolic")
@@ -315,7 +315,7 @@ def _swelling_reading(site: str, grade: int, day: date) -> str:
         % {
             "site": _SITE_LABELS.get(site, site),
             "grade": grade,
-            "label": _SWELLING_GRADE_LABELS.get(min(max(grade, 0), 3)),
+            "label": SWELLING_GRADE_LABELS.get(min(max(grade, 0), 3)),
             "date": day.isoformat(),
         }
     )

@@ -38,7 +38,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.alerts import _SWELLING_GRADE_LABELS, SWELLING_SITES, DayReadings, weight_gain_over
+from tracker.alerts import SWELLING_GRADE_LABELS, SWELLING_SITES, DayReadings, weight_gain_over
 from tracker.units import DIPSTICK_GRADES, as_decimal, dipstick_label, lb_from_kg, rounded
 
 CHART_WIDTH = 720
@@ -845,7 +845,7 @@ def swelling_foam_strip(
     prefix = _safe_id(id_prefix)
     title = _("Swelling and urine foam")
     site_labels = _site_row_labels()
-    grade_words = {grade: str(word) for grade, word in _SWELLING_GRADE_LABELS.items()}
+    grade_words = {grade: str(word) for grade, word in SWELLING_GRADE_LABELS.items()}
     foam_words = _foam_words()
 
     def clean(entry):

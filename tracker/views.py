@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from tracker import alerts
@@ -67,7 +67,7 @@ def page_or_partial(request, page: str, partial: str, context: dict) -> HttpResp
 # Patients ----------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def diary_home(request: HttpRequest) -> HttpResponse:
     """Straight to the diary with one patient, a chooser with several, a form with none."""
     patients = list(Patient.objects.for_user(request.user).with_role(request.user))
@@ -267,7 +267,7 @@ def diary_day(request: HttpRequest, pid: str, day: date) -> HttpResponse:
     return render_day(request, patient, day)
 
 
-@require_GET
+@require_safe
 def diary_day_go(request: HttpRequest, pid: str) -> HttpResponse:
     """The "open a day" form: from ?date= to the day's page (a form cannot build the path)."""
     patient = patient_for(request.user, pid)
