@@ -521,3 +521,26 @@ def test_it_gives_the_same_alerts_whatever_the_order_of_days(days):
     forward = evaluate(unique, is_child=False, on_immunosuppression=True)
     backward = evaluate(list(reversed(unique)), is_child=False, on_immunosuppression=True)
     assert forward == backward
+
+
+def test_alert_text_puts_the_patients_units_first():
+    days = [
+        DayReadings(date=date(2026, 3, 1), weight_kg=Decimal("70.0")),
+        DayReadings(
+            date=date(2026, 3, 2), weight_kg=Decimal("71.5"), temperature_c=Decimal("38.2")
+        ),
+    ]
+    in_lb = evaluate(
+        days,
+        is_child=False,
+        on_immunosuppression=True,
+        weight_unit="lb",
+        temperature_unit="F",
+    )
+    weight = next(alert for alert in in_lb if alert.rule == "weight_gain_1d")
+    assert weight.title == "Weight up 3.3 lb (1.5 kg) in 1 day"
+    assert weight.readings[1] == "Weight 157.6 lb (71.5 kg) on 2026-03-02"
+    fever = next(alert for alert in in_lb if alert.rule == "fever")
+    assert fever.readings == ["Temperature 100.8 °F (38.2 °C) on 2026-03-02"]
+    in_kg = evaluate(days, is_child=False, on_immunosuppression=True)
+    assert next(a for a in in_kg if a.rule == "weight_gain_1d").title.startswith("Weight up 1.5 kg")

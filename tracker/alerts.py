@@ -278,21 +278,26 @@ def latest_per_rule(alerts: Iterable[Alert]) -> list[Alert]:
 # Text helpers ------------------------------------------------------------------------------------
 
 
-def _kg(value: Decimal) -> str:
+def _kg(value: Decimal, unit: str = "kg") -> str:
+    """A weight in the patient's unit first, the other in brackets."""
+    kg, lb = rounded(value, 1), rounded(lb_from_kg(value), 1)
+    if unit == "lb":
+        return str(_("%(lb)s lb (%(kg)s kg)") % {"kg": kg, "lb": lb})
+    return str(_("%(kg)s kg (%(lb)s lb)") % {"kg": kg, "lb": lb})
+
+
+def _celsius(value: Decimal, unit: str = "C") -> str:
+    """A temperature in the patient's unit first, the other in brackets."""
+    c, f = rounded(value, 1), rounded(fahrenheit_from_celsius(value), 1)
+    if unit == "F":
+        return str(_("%(f)s °F (%(c)s °C)") % {"c": c, "f": f})
+    return str(_("%(c)s °C (%(f)s °F)") % {"c": c, "f": f})
+
+
+def _weight_reading(day: date, kg: Decimal, unit: str = "kg") -> str:
     return str(
-        _("%(kg)s kg (%(lb)s lb)") % {"kg": rounded(value, 1), "lb": rounded(lb_from_kg(value), 1)}
+        _("Weight %(weight)s on %(date)s") % {"weight": _kg(kg, unit), "date": day.isoformat()}
     )
-
-
-def _celsius(value: Decimal) -> str:
-    return str(
-        _("%(c)s °C (%(f)s °F)")
-        % {"c": rounded(value, 1), "f": rounded(fahrenheit_from_celsius(value), 1)}
-    )
-
-
-def _weight_reading(day: date, kg: Decimal) -> str:
-    return str(_("Weight %(weight)s on %(date)s") % {"weight": _kg(kg), "date": day.isoformat()})
 
 
 def _dipstick_reading(day: DayReadings) -> str:
@@ -341,6 +346,8 @@ class _Context:
     thresholds: Thresholds
     is_child: bool
     on_immunosuppression: bool
+    weight_unit: str = "kg"
+    temperature_unit: str = "C"
 
     def threshold(self, name: str):
         return active_threshold(self.thresholds, name, is_child=self.is_child)
@@ -366,19 +373,21 @@ def _weight_gain_alerts(context: _Context, rule: str, n_days: int, name: str) ->
         if gain is None or gain.gain_kg < limit:
             continue
         if n_days == 1:
-            title = _("Weight up %(gain)s in 1 day") % {"gain": _kg(gain.gain_kg)}
+            title = _("Weight up %(gain)s in 1 day") % {
+                "gain": _kg(gain.gain_kg, context.weight_unit)
+            }
             rule_text = _("Weight gain of %(limit)s or more from one day to the next.") % {
-                "limit": _kg(limit)
+                "limit": _kg(limit, context.weight_unit)
             }
         else:
             title = _("Weight up %(gain)s over %(days)s days") % {
-                "gain": _kg(gain.gain_kg),
+                "gain": _kg(gain.gain_kg, context.weight_unit),
                 "days": n_days,
             }
             rule_text = _(
                 "Weight gain of %(limit)s or more over %(days)s days, compared with the lowest "
                 "weight in the %(days)s days before."
-            ) % {"limit": _kg(limit), "days": n_days}
+            ) % {"limit": _kg(limit, context.weight_unit), "days": n_days}
         provenance = _provenance(context.thresholds, [name])
         if name not in context.thresholds.set_by_care_team:
             provenance = f"{provenance} {_WEIGHT_UNCONFIRMED}"
@@ -389,8 +398,8 @@ def _weight_gain_alerts(context: _Context, rule: str, n_days: int, name: str) ->
                 title=str(title),
                 triggered_on=on,
                 readings=[
-                    _weight_reading(gain.compared_on, gain.compared_kg),
-                    _weight_reading(on, gain.weight_kg),
+                    _weight_reading(gain.compared_on, gain.compared_kg, context.weight_unit),
+                    _weight_reading(on, gain.weight_kg, context.weight_unit),
                 ],
                 what_to_do=str(_WEIGHT_WHAT_TO_DO),
                 rule_text=f"{rule_text} {provenance}",
@@ -479,7 +488,7 @@ def _fever_alerts(context: _Context) -> list[Alert]:
     rule_text = _(
         "Temperature of %(limit)s or higher while taking medicine that weakens the immune system "
         "(common guidance: call the same day)."
-    ) % {"limit": _celsius(limit)}
+    ) % {"limit": _celsius(limit, context.temperature_unit)}
     return [
         Alert(
             rule=FEVER,
@@ -489,7 +498,10 @@ def _fever_alerts(context: _Context) -> list[Alert]:
             readings=[
                 str(
                     _("Temperature %(temperature)s on %(date)s")
-                    % {"temperature": _celsius(day.temperature_c), "date": day.date.isoformat()}
+                    % {
+                        "temperature": _celsius(day.temperature_c, context.temperature_unit),
+                        "date": day.date.isoformat(),
+                    }
                 )
             ],
             what_to_do=str(
@@ -664,6 +676,8 @@ def evaluate(
     on_immunosuppression: bool,
     today: date | None = None,
     since: date | None = None,
+    weight_unit: str = "kg",
+    temperature_unit: str = "C",
 ) -> list[Alert]:
     """Every alert the diary days trigger: emergencies first, then calls, then good news (info);
     newest first within each.
@@ -676,6 +690,8 @@ def evaluate(
 
     `since` keeps only alerts triggered on or after that date, while earlier days still serve as
     look-back: to show a period, pass its days plus the LOOK_BACK_DAYS before it.
+    Weights and temperatures in the text come in `weight_unit` ("kg"/"lb") and
+    `temperature_unit` ("C"/"F") first, the other unit in brackets.
     """
     index = by_date(day for day in days if today is None or day.date <= today)
     context = _Context(
@@ -683,6 +699,8 @@ def evaluate(
         thresholds=thresholds,
         is_child=is_child,
         on_immunosuppression=on_immunosuppression,
+        weight_unit=weight_unit,
+        temperature_unit=temperature_unit,
     )
     alerts = []
     for rule in _RULE_FUNCTIONS:
