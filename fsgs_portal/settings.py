@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fsgs_portal.middleware.PrivacyHeadersMiddleware",
+    # After the view: logs caregivers' looks at patient pages and every change (AccessLog).
+    "tracker.middleware.AccessLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fsgs_portal.context_processors.site",
+                "tracker.context_processors.my_patients",
             ],
         },
     },

@@ -11,13 +11,23 @@ from django.urls import reverse
 
 from tests.factories import make_day, make_medication
 from tests.test_url_walk import ALL_ROUTES
-from tracker.models import BloodPressure, DoseStep, Event, LabResult, Purpose, Question
+from tracker.models import (
+    BloodPressure,
+    DoseStep,
+    Event,
+    Invitation,
+    LabResult,
+    Purpose,
+    Question,
+    Role,
+)
 
 pytestmark = pytest.mark.django_db
 
 DAY = date(2025, 3, 3)
 READ = "read"  # GET shows the page to anyone who may see the patient
 WRITE = "write"  # GET asks to confirm a change: only for those who may edit
+OWNER = "owner"  # the owner's pages (sharing, deleting): caregivers 403, anyone else 404
 
 # URL name -> (what GET does, or None when only POST is taken; whether POST is taken)
 PATIENT_URLS = {
@@ -42,7 +52,15 @@ PATIENT_URLS = {
     "question_list": (READ, True),
     "question_answer": (None, True),
     "question_delete": (WRITE, True),
+    "sharing_page": (OWNER, False),
+    "sharing_invite": (None, True),
+    "invitation_cancel": (None, True),
+    "caregiver_access": (OWNER, True),
+    "caregiver_revoke": (None, True),
+    "patient_delete": (OWNER, True),
 }
+# POST-only URLs that are the owner's alone.
+OWNER_POSTS = {"sharing_invite", "invitation_cancel", "caregiver_revoke"}
 ROLES = ["owner", "editor", "viewer", "revoked", "stranger", "anonymous"]
 CASES = [
     (name, role, method) for name in PATIENT_URLS for role in ROLES for method in ("GET", "POST")
@@ -74,7 +92,9 @@ def records(patient, owner):
     )
     event = Event.objects.create(patient=patient, date=DAY, kind="infection")
     question = Question.objects.create(patient=patient, text="Why?")
+    invitation, _ = Invitation.issue(patient, "invited@example.org", Role.VIEW, owner)
     return {
+        "invitation": invitation.pk,
         "day": DAY,
         "step": step.pk,
         "reading": reading.pk,
@@ -96,6 +116,9 @@ PK_OF = {
     "event_delete": "event",
     "question_answer": "question",
     "question_delete": "question",
+    "invitation_cancel": "invitation",
+    "caregiver_access": "grant",
+    "caregiver_revoke": "grant",
 }
 
 
@@ -103,7 +126,9 @@ def url_for(name: str, patient, records) -> str:
     _, pattern = next(route for route in ALL_ROUTES if route[0] == name)
     kwargs = {"pid": patient.public_id}
     for key in pattern.pattern.converters:
-        if key == "pk":
+        if key == "pk" and PK_OF[name] == "grant":
+            kwargs["pk"] = patient.access.get(user__email="viewer@example.org").pk
+        elif key == "pk":
             kwargs["pk"] = records[PK_OF[name]]
         elif key != "pid":
             kwargs[key] = records[key]
@@ -118,6 +143,9 @@ def expected(name: str, role: str, method: str) -> int | str:
         return 405
     if role in ("revoked", "stranger"):
         return 404
+    owner_only = get == OWNER or (method == "POST" and name in OWNER_POSTS)
+    if role in ("editor", "viewer") and owner_only:
+        return 403
     if role == "viewer" and (method == "POST" or get == WRITE):
         return 403
     if method == "GET":
