@@ -1,8 +1,7 @@
 """The access log, written in one place: every page under /patients/<pid>/ is covered,
 including pages added later, without each view remembering to log."""
 
-from axes.helpers import get_client_ip_address
-
+from fsgs_portal.middleware import client_address
 from tracker.access import reached
 from tracker.models import AccessAction, AccessLog, Patient, Role
 
@@ -53,7 +52,7 @@ class AccessLogMiddleware:
             path=request.get_full_path()[:500],
             method=request.method,
             status=response.status_code,
-            ip=get_client_ip_address(request),
+            ip=client_address(request),
         )
 
     @staticmethod

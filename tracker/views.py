@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from fsgs_portal.middleware import client_address
 from tracker import alerts, erase, sharing
 from tracker.access import patient_for, reached
 from tracker.contexts import diary_window, labs_overview, one_day
@@ -923,7 +923,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             path=reverse("sharing_page", kwargs={"pid": invitation.patient.public_id}),
             method=request.method,
             status=302,
-            ip=get_client_ip_address(request),
+            ip=client_address(request),
         )
     messages.success(
         request,
