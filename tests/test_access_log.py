@@ -198,3 +198,22 @@ def test_sharing_page_query_count(client_for, owner, patient, viewer, django_ass
 )
 def test_paths_read_as_plain_words(path, words):
     assert sharing.what_was_opened(path) == words
+
+
+def test_sharing_changes_read_as_what_was_done(client_for, owner, patient, viewer):
+    from tests.factories import PASSWORD
+
+    client = client_for(owner)
+    client.post(
+        reverse("sharing_invite", args=[patient.public_id]),
+        {"email": "new@example.org", "role": "view", "password": PASSWORD},
+    )
+    grant = patient.access.get(user=viewer)
+    client.post(reverse("caregiver_revoke", args=[patient.public_id, grant.pk]))
+    whats = [
+        line.what
+        for line in client.get(reverse("sharing_page", args=[patient.public_id])).context[
+            "log_lines"
+        ]
+    ]
+    assert whats == ["removed a caregiver’s access", "sent an invitation"]

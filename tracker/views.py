@@ -716,11 +716,23 @@ class LogLine:
     ip: str
 
 
+def sharing_words() -> dict[str, str]:
+    """Sharing changes read better by what was done than by the page they were sent to."""
+    return {
+        "invitation_accept": _("accepted the invitation"),
+        "sharing_invite": _("sent an invitation"),
+        "invitation_cancel": _("cancelled an invitation"),
+        "caregiver_access": _("changed what a caregiver may do"),
+        "caregiver_revoke": _("removed a caregiver’s access"),
+    }
+
+
 def log_lines(rows) -> list[LogLine]:
     lines = []
+    words = sharing_words()
     for row in rows:
-        if row.page == "invitation_accept":
-            what = _("accepted the invitation")
+        if row.page in words:
+            what = words[row.page]
         elif row.action == AccessAction.CHANGE:
             what = _("changed %(what)s") % {"what": sharing.what_was_opened(row.path)}
         else:
