@@ -9,6 +9,22 @@ from django.utils.cache import add_never_cache_headers
 SESSION_STARTED_KEY = "session_started_at"
 
 
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the
+    outermost of them saw (entries further left in X-Forwarded-For can be forged by the client).
+    django-axes uses this too (AXES_CLIENT_IP_CALLABLE)."""
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 class SessionLifetimeMiddleware:
     """End a signed-in session SESSION_ABSOLUTE_LIFETIME seconds after log-in, however active.
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fsgs_portal.middleware.PrivacyHeadersMiddleware",
+    # After the view: logs caregivers' looks at patient pages and every change (AccessLog).
+    "tracker.middleware.AccessLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fsgs_portal.context_processors.site",
+                "tracker.context_processors.my_patients",
             ],
         },
     },
@@ -156,7 +159,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the log-in form field, though the user model keys on email
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0) or None
+# Reverse proxies in front: the client address is the PROXY_COUNT-th X-Forwarded-For entry from
+# the right. One function finds it for throttling and the access log (django-ipware is not
+# installed, so without this axes would see only the proxy's address).
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "fsgs_portal.middleware.client_address"
 AXES_VERBOSE = False
 
 # Sessions: 30 minutes idle time-out (sliding), and at most 12 hours from log-in.

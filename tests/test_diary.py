@@ -378,9 +378,10 @@ def test_user_text_is_escaped(client_for, patient, owner, viewer):
 
 # Queries -----------------------------------------------------------------------------------------
 
-# session, user, patient, the window's days, its blood pressures, medicines (immune-suppressing
-# today?), then the sliding session's save: UPDATE inside a savepoint in the test transaction.
-DIARY_PAGE_QUERIES = 9
+# session, user, patient, the navigation's patient switcher, the window's days, its blood
+# pressures, medicines (immune-suppressing today?), then the sliding session's save: UPDATE
+# inside a savepoint in the test transaction.
+DIARY_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("days", [30, 1825])

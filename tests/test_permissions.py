@@ -1,7 +1,10 @@
 """The permission matrix (SECURITY.md "Access to patient data"): every role × every patient URL
 × GET and POST. Not yours or revoked → 404 (never 403, which would leak that the patient
 exists); view role changing anything → 403; anonymous → log in; a method a URL does not take
-→ 405. The walk below fails when a patient URL is added without a row here."""
+→ 405. The owner's own pages (sharing, deleting the patient): caregivers 403, others 404.
+Roles: owner, edit, view, revoked, invited-not-accepted, stranger, anonymous (the clinician-link
+holder joins when the token-authenticated summary lands). A refused request leaves no line in
+the access log. The walk below fails when a patient URL is added without a row here."""
 
 from datetime import date, time
 
@@ -9,15 +12,26 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import make_day, make_medication
+from tests.factories import make_day, make_medication, make_user
 from tests.test_url_walk import ALL_ROUTES
-from tracker.models import BloodPressure, DoseStep, Event, LabResult, Purpose, Question
+from tracker.models import (
+    AccessLog,
+    BloodPressure,
+    DoseStep,
+    Event,
+    Invitation,
+    LabResult,
+    Purpose,
+    Question,
+    Role,
+)
 
 pytestmark = pytest.mark.django_db
 
 DAY = date(2025, 3, 3)
 READ = "read"  # GET shows the page to anyone who may see the patient
 WRITE = "write"  # GET asks to confirm a change: only for those who may edit
+OWNER = "owner"  # the owner's pages (sharing, deleting): caregivers 403, anyone else 404
 
 # URL name -> (what GET does, or None when only POST is taken; whether POST is taken)
 PATIENT_URLS = {
@@ -42,8 +56,17 @@ PATIENT_URLS = {
     "question_list": (READ, True),
     "question_answer": (None, True),
     "question_delete": (WRITE, True),
+    "sharing_page": (OWNER, False),
+    "sharing_invite": (None, True),
+    "invitation_cancel": (None, True),
+    "caregiver_access": (OWNER, True),
+    "caregiver_revoke": (None, True),
+    "patient_delete": (OWNER, True),
 }
-ROLES = ["owner", "editor", "viewer", "revoked", "stranger", "anonymous"]
+# POST-only URLs that are the owner's alone.
+OWNER_POSTS = {"sharing_invite", "invitation_cancel", "caregiver_revoke"}
+# "invited": has an account and an open invitation to this patient, not yet accepted.
+ROLES = ["owner", "editor", "viewer", "revoked", "invited", "stranger", "anonymous"]
 CASES = [
     (name, role, method) for name in PATIENT_URLS for role in ROLES for method in ("GET", "POST")
 ]
@@ -74,7 +97,9 @@ def records(patient, owner):
     )
     event = Event.objects.create(patient=patient, date=DAY, kind="infection")
     question = Question.objects.create(patient=patient, text="Why?")
+    invitation, _ = Invitation.issue(patient, "later@example.org", Role.VIEW, owner)
     return {
+        "invitation": invitation.pk,
         "day": DAY,
         "step": step.pk,
         "reading": reading.pk,
@@ -96,6 +121,9 @@ PK_OF = {
     "event_delete": "event",
     "question_answer": "question",
     "question_delete": "question",
+    "invitation_cancel": "invitation",
+    "caregiver_access": "grant",
+    "caregiver_revoke": "grant",
 }
 
 
@@ -103,7 +131,9 @@ def url_for(name: str, patient, records) -> str:
     _, pattern = next(route for route in ALL_ROUTES if route[0] == name)
     kwargs = {"pid": patient.public_id}
     for key in pattern.pattern.converters:
-        if key == "pk":
+        if key == "pk" and PK_OF[name] == "grant":
+            kwargs["pk"] = patient.access.get(user__email="viewer@example.org").pk
+        elif key == "pk":
             kwargs["pk"] = records[PK_OF[name]]
         elif key != "pid":
             kwargs[key] = records[key]
@@ -116,8 +146,11 @@ def expected(name: str, role: str, method: str) -> int | str:
         return "login"
     if (method == "GET" and get is None) or (method == "POST" and not takes_post):
         return 405
-    if role in ("revoked", "stranger"):
+    if role in ("revoked", "invited", "stranger"):
         return 404
+    owner_only = get == OWNER or (method == "POST" and name in OWNER_POSTS)
+    if role in ("editor", "viewer") and owner_only:
+        return 403
     if role == "viewer" and (method == "POST" or get == WRITE):
         return 403
     if method == "GET":
@@ -125,9 +158,16 @@ def expected(name: str, role: str, method: str) -> int | str:
     return "accepted"  # a form re-shown (200) or done (302), never an error
 
 
+@pytest.fixture
+def invited(patient, owner):
+    user = make_user("invited@example.org")
+    Invitation.issue(patient, user.email, Role.EDIT, owner)
+    return user
+
+
 @pytest.mark.parametrize(("name", "role", "method"), CASES)
 def test_permission_matrix(request, client, client_for, patient, records, name, role, method):
-    for who in ("editor", "viewer", "revoked", "stranger"):
+    for who in ("editor", "viewer", "revoked", "invited", "stranger"):
         request.getfixturevalue(who)
     if role != "anonymous":
         client = client_for(request.getfixturevalue(role))
@@ -143,3 +183,4 @@ def test_permission_matrix(request, client, client_for, patient, records, name, 
         assert response.status_code == want
     if response.status_code in (403, 404):
         assert patient.display_name not in response.content.decode()
+        assert not AccessLog.objects.filter(path=path).exists()

@@ -18,6 +18,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "admin:login",
+    "invitation_accept",  # says "log in or sign up" without telling who invited whom
 }
 PUBLIC_PREFIXES = ("education:",)
 

@@ -101,7 +101,8 @@ def diary_window(
     long the history), with the alerts triggered in the last `alert_days` days: the latest of
     each rule for the diary page, or all of them."""
     start = end - timedelta(days=shown_days - 1 + alerts.LOOK_BACK_DAYS)
-    days = list(patient.diary_days.filter(date__range=(start, end)))
+    # entered_by joined in: the pages name who entered a day when it was not the owner.
+    days = list(patient.diary_days.filter(date__range=(start, end)).select_related("entered_by"))
     pressures = list(patient.blood_pressures.filter(date__range=(start, end)))
     by_date: dict[date, list[BloodPressure]] = {}
     for reading in pressures:

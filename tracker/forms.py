@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fsgs_portal.accounts.reauth import PasswordConfirmForm
 from tracker import units
 from tracker.guides import help_with_link
 from tracker.models import (
@@ -44,6 +45,7 @@ from tracker.models import (
     Patient,
     Purpose,
     Question,
+    Role,
     Swelling,
     TemperatureUnit,
     WeightUnit,
@@ -977,3 +979,44 @@ class AnswerForm(forms.ModelForm):
         fields = ["answer"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
         labels = {"answer": _("What the care team said (optional)")}
+
+
+# Sharing -----------------------------------------------------------------------------------------
+
+CAREGIVER_ROLES = [(Role.EDIT, Role.EDIT.label), (Role.VIEW, Role.VIEW.label)]
+
+
+class InviteForm(PasswordConfirmForm):
+    """Invite a caregiver by email; refuses people who already have access."""
+
+    email = forms.EmailField(label=_("Their email address"))
+    role = forms.ChoiceField(
+        label=_("What they may do"),
+        choices=CAREGIVER_ROLES,
+        widget=forms.RadioSelect,
+        initial=Role.VIEW,
+    )
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.patient.access.active().filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("%(email)s can already see this diary. Change their access below instead.")
+                % {"email": email}
+            )
+        return email
+
+
+class RoleForm(PasswordConfirmForm):
+    role = forms.ChoiceField(label=_("Access"), choices=CAREGIVER_ROLES)
+
+
+class DeleteWithPasswordForm(PasswordConfirmForm):
+    """Deleting always asks for the password, however recently it was entered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, ask_password=True, **kwargs)

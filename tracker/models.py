@@ -5,10 +5,11 @@ and then the patient's own relations (patient.diary_days, patient.labs, ...). St
 canonical: kg, °C, mmHg, and each lab kind in the first unit of units.LAB_UNITS.
 """
 
+import hashlib
 import secrets
 import zoneinfo
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -104,6 +105,13 @@ class PatientQuerySet(models.QuerySet):
             patient=models.OuterRef("pk"), user=user, revoked_at__isnull=True
         )
         return self.annotate(role=models.Subquery(grant.values("role")[:1]))
+
+    def with_owner(self):
+        """Annotate `owner_user_id` (the first owner): "entered by" names show for others."""
+        owners = CareAccess.objects.filter(
+            patient=models.OuterRef("pk"), role=Role.OWNER, revoked_at__isnull=True
+        ).order_by("pk")
+        return self.annotate(owner_user_id=models.Subquery(owners.values("user_id")[:1]))
 
 
 class Patient(models.Model):
@@ -221,6 +229,16 @@ class Patient(models.Model):
     @property
     def can_edit(self) -> bool:
         return getattr(self, "role", None) in (Role.OWNER, Role.EDIT)
+
+    @property
+    def is_owned_by_viewer(self) -> bool:
+        return getattr(self, "role", None) == Role.OWNER
+
+    def entered_by_someone_else(self, record) -> bool:
+        """Whether a record was saved by someone other than the owner (annotated with_owner)."""
+        return record.entered_by_id is not None and record.entered_by_id != getattr(
+            self, "owner_user_id", None
+        )
 
     def is_child(self, day=None) -> bool:
         """Under 18 on the given day (today by default); unknown age counts as adult rules off."""
@@ -777,3 +795,192 @@ class Question(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == QuestionStatus.OPEN
+
+
+# Sharing: invitations, the access log, clinician links -------------------------------------------
+
+INVITATION_DAYS = 7  # an invitation link works this long, once
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a link token: only this is stored, so a database copy opens no link.
+
+    The tokens carry 256 random bits, so a fast hash is enough (nothing to brute-force)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Not yet accepted, not cancelled, not expired: the link still works."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An owner's invitation for someone to help care for a patient, as `edit` or `view`.
+
+    The link's token is shown once (and emailed); the table keeps only its hash.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("their email address"))
+    role = models.CharField(_("what they may do"), max_length=5, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.EDIT, Role.VIEW]), name="invitation_role_caregiver"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.patient} ({self.role})"
+
+    @classmethod
+    def issue(cls, patient, email: str, role: str, invited_by) -> tuple["Invitation", str]:
+        """A new invitation and its raw token (never stored); earlier open ones to the same
+        address for this patient are cancelled, so only the newest link works."""
+        now = timezone.now()
+        cls.objects.pending().filter(patient=patient, email__iexact=email).update(revoked_at=now)
+        token = new_token()
+        invitation = cls.objects.create(
+            created_at=now,
+            patient=patient,
+            email=email.lower(),
+            role=role,
+            token_hash=hash_token(token),
+            invited_by=invited_by,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+        return invitation, token
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("looked at")
+    CHANGE = "change", _("changed")
+
+
+class AccessLog(models.Model):
+    """One caregiver's look at a patient page, or anyone's change: append-only.
+
+    Written by tracker.middleware.AccessLogMiddleware (and by the invitation acceptance); rows
+    are never updated and the app offers no way to edit or delete them. They go only with the
+    patient (account or patient deletion). `who` keeps the name as it was, so the owner still
+    sees who looked after that person's account is deleted.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access_log")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    who = models.CharField(max_length=254)
+    role = models.CharField(max_length=5, choices=Role.choices, blank=True)
+    action = models.CharField(max_length=6, choices=AccessAction.choices)
+    page = models.CharField(max_length=100, blank=True)  # the URL name
+    path = models.CharField(max_length=500)
+    method = models.CharField(max_length=7)
+    status = models.PositiveSmallIntegerField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-at"], name="access_log_patient_at")]
+
+    def __str__(self):
+        return f"{self.who} {self.action} {self.path} at {self.at.isoformat()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Access log rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access log rows are deleted only with their patient.")
+
+
+CLINICIAN_LINK_MAX_DAYS = 30
+
+
+class ClinicianLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ClinicianLink(models.Model):
+    """A read-only link to the visit summary of one date range, for a clinician without an
+    account: valid 1 to CLINICIAN_LINK_MAX_DAYS days, revocable, the token stored hashed.
+
+    The token-authenticated summary views come with the visit summary; they find the link by
+    ClinicianLink.objects.usable().get(token_hash=hash_token(token)) and log each use.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="clinician_links")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClinicianLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="clinician_link_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} {self.start.isoformat()}–{self.end.isoformat()}"
+
+    @classmethod
+    def issue(cls, patient, start, end, days: int, created_by) -> tuple["ClinicianLink", str]:
+        token, now = new_token(), timezone.now()
+        link = cls.objects.create(
+            created_at=now,
+            patient=patient,
+            start=start,
+            end=end,
+            token_hash=hash_token(token),
+            created_by=created_by,
+            expires_at=now + timedelta(days=days),
+        )
+        return link, token
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -81,3 +81,22 @@ urlpatterns = [
     ),
     path(f"{patient}questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
 ]
+
+# Sharing: caregivers, invitations, the access log; deleting a patient
+urlpatterns += [
+    path(f"{patient}sharing/", views.sharing_page, name="sharing_page"),
+    path(f"{patient}sharing/invite/", views.sharing_invite, name="sharing_invite"),
+    path(
+        f"{patient}sharing/invitations/<int:pk>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(f"{patient}sharing/people/<int:pk>/", views.caregiver_access, name="caregiver_access"),
+    path(
+        f"{patient}sharing/people/<int:pk>/revoke/",
+        views.caregiver_revoke,
+        name="caregiver_revoke",
+    ),
+    path(f"{patient}delete/", views.patient_delete, name="patient_delete"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]
