@@ -42,6 +42,7 @@ PATIENT_URLS = {
     "question_list": (READ, True),
     "question_answer": (None, True),
     "question_delete": (WRITE, True),
+    "patient_trends": (READ, False),
 }
 ROLES = ["owner", "editor", "viewer", "revoked", "stranger", "anonymous"]
 CASES = [

@@ -80,4 +80,6 @@ urlpatterns = [
         name="question_answer",
     ),
     path(f"{patient}questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    # Trends, export and import
+    path(f"{patient}trends/", views.patient_trends, name="patient_trends"),
 ]

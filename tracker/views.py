@@ -41,6 +41,7 @@ from tracker.forms import (
     QuestionForm,
     StaleEdit,
     StopMedicationForm,
+    TrendPeriodForm,
 )
 from tracker.guides import measure_link
 from tracker.models import (
@@ -51,6 +52,8 @@ from tracker.models import (
     QuestionStatus,
     Role,
 )
+from tracker.trends import period_links as trend_periods
+from tracker.trends import trends as trends_for
 
 UNDO_SECONDS = 5 * 60
 UNDO_SESSION_KEY = "diary_undo"
@@ -685,3 +688,24 @@ def question_delete(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
     what = _("the question “%(text)s”") % {"text": question.text}
     back = reverse("question_list", args=[pid])
     return confirm_delete(request, patient, question, what, "questions", back)
+
+
+# Trends, export and import -----------------------------------------------------------------------
+
+
+@require_safe
+def patient_trends(request: HttpRequest, pid: str) -> HttpResponse:
+    """Charts over a chosen period on one date axis, each with its summary and data table."""
+    patient = patient_for(request.user, pid)
+    today = patient.today()
+    form = TrendPeriodForm(request.GET or None, today=today)
+    period = form.period()
+    context = {
+        "patient": patient,
+        "section": "trends",
+        "form": form,
+        "period": period,
+        "presets": trend_periods(today),
+        "trends": trends_for(patient, period),
+    }
+    return render(request, "tracker/trends.html", context)

@@ -67,6 +67,7 @@ class Command(BaseCommand):
             ):
                 self.floors(repeat, pdf_repeat)
                 self.guides(repeat)
+                self.diary_and_trends(repeat)
         finally:
             if owns_environment:
                 teardown_test_environment()
@@ -118,3 +119,25 @@ class Command(BaseCommand):
         self.page_figure(
             client, "search (plasma exchange)", "/learn/search/?q=plasma+exchange", repeat
         )
+
+    def diary_and_trends(self, repeat: int):
+        """The demo patient's diary and trends pages (seed_demo: a year of days)."""
+        from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL
+        from tracker.models import Patient
+
+        patient = Patient.objects.filter(
+            access__user__email=DEFAULT_EMAIL, access__role="owner"
+        ).first()
+        if patient is None:
+            raise CommandError("No demo patient: run `python manage.py seed_demo` first.")
+        days = patient.diary_days.count()
+        self.stdout.write(f"Diary and trends (demo patient, {days} diary days)")
+        client = Client()
+        client.force_login(
+            patient.access.get(role="owner").user,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        base = f"/patients/{patient.public_id}"
+        self.page_figure(client, "diary page", f"{base}/diary/", repeat)
+        self.page_figure(client, "trends page, 28 days", f"{base}/trends/?days=28", repeat)
+        self.page_figure(client, "trends page, 365 days", f"{base}/trends/?days=365", repeat)
