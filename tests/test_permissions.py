@@ -43,6 +43,9 @@ PATIENT_URLS = {
     "question_answer": (None, True),
     "question_delete": (WRITE, True),
     "patient_trends": (READ, False),
+    "export_csv": (READ, False),
+    "export_json": (READ, False),
+    "diary_import": (WRITE, True),
 }
 ROLES = ["owner", "editor", "viewer", "revoked", "stranger", "anonymous"]
 CASES = [
