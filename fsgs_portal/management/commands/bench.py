@@ -9,6 +9,7 @@ import statistics
 import time
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.http import HttpResponse
@@ -129,7 +130,8 @@ class Command(BaseCommand):
             access__user__email=DEFAULT_EMAIL, access__role="owner"
         ).first()
         if patient is None:
-            raise CommandError("No demo patient: run `python manage.py seed_demo` first.")
+            self.stdout.write("Diary and trends: no demo patient (run `manage.py seed_demo`).")
+            return
         days = patient.diary_days.count()
         self.stdout.write(f"Diary and trends (demo patient, {days} diary days)")
         client = Client()
@@ -138,6 +140,25 @@ class Command(BaseCommand):
             backend="django.contrib.auth.backends.ModelBackend",
         )
         base = f"/patients/{patient.public_id}"
+        # Signed-in pages save the session on every request (sliding idle time-out): a floor.
+        signed_in = median_seconds(lambda: client.get("/bench/bare/", secure=True), repeat)
+        self.line(
+            "floor: bare view, signed in (session saved)",
+            f"{signed_in * 1000:.2f} ms",
+            signed_in / self.floor_view_seconds,
+        )
         self.page_figure(client, "diary page", f"{base}/diary/", repeat)
         self.page_figure(client, "trends page, 28 days", f"{base}/trends/?days=28", repeat)
         self.page_figure(client, "trends page, 365 days", f"{base}/trends/?days=365", repeat)
+        cold = f"{base}/trends/?days=365"
+
+        def uncached():
+            cache.clear()
+            return client.get(cold, secure=True)
+
+        seconds = median_seconds(uncached, max(repeat // 5, 3))
+        self.line(
+            "trends page, 365 days, charts drawn",
+            f"{seconds * 1000:.2f} ms",
+            seconds / self.floor_view_seconds,
+        )
