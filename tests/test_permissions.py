@@ -62,6 +62,10 @@ PATIENT_URLS = {
     "caregiver_access": (OWNER, True),
     "caregiver_revoke": (None, True),
     "patient_delete": (OWNER, True),
+    "patient_trends": (READ, False),
+    "export_csv": (READ, False),
+    "export_json": (READ, False),
+    "diary_import": (WRITE, True),
 }
 # POST-only URLs that are the owner's alone.
 OWNER_POSTS = {"sharing_invite", "invitation_cancel", "caregiver_revoke"}

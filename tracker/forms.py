@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django import forms
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fsgs_portal.accounts.reauth import PasswordConfirmForm
-from tracker import units
+from tracker import trends, units
 from tracker.guides import help_with_link
 from tracker.models import (
     ALERT_DIASTOLIC_MAX,
@@ -1020,3 +1020,138 @@ class DeleteWithPasswordForm(PasswordConfirmForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, ask_password=True, **kwargs)
+
+
+# Trends period and CSV import ---------------------------------------------------------------------
+
+
+class TrendPeriodForm(forms.Form):
+    """A period for the trends page: the last 14/28/90/365 days, or a custom start and end.
+
+    Dates are read by hand (not a DateField) so each message can say what was typed."""
+
+    days = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=[(days, days) for days in trends.PERIOD_CHOICES],
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("Choose 14, 28, 90 or 365 days.")},
+    )
+    start = forms.CharField(label=_("From"), required=False, widget=DateInput)
+    end = forms.CharField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def _date(self, name: str):
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.add_error(
+                name,
+                _("Type a date like %(example)s — you typed “%(typed)s”.")
+                % {"example": self.today.isoformat(), "typed": typed(text)},
+            )
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = self._date("start"), self._date("end")
+        if self.errors:
+            return cleaned
+        if (start is None) != (end is None):
+            missing = "end" if end is None else "start"
+            self.add_error(
+                missing,
+                _("Choose an end date too.") if missing == "end" else _("Choose a start date too."),
+            )
+            return cleaned
+        if start is None:
+            return cleaned
+        if end > self.today:
+            self.add_error(
+                "end",
+                _("The end cannot be in the future — you chose %(date)s; today is %(today)s.")
+                % {"date": end.isoformat(), "today": self.today.isoformat()},
+            )
+        if start > end:
+            self.add_error(
+                "start",
+                _("The start (%(start)s) must be on or before the end (%(end)s).")
+                % {"start": start.isoformat(), "end": end.isoformat()},
+            )
+        elif (end - start).days + 1 > trends.MAX_PERIOD_DAYS:
+            self.add_error(
+                "start",
+                _("A period can be at most 5 years (%(most)d days) — you chose %(days)d days.")
+                % {"most": trends.MAX_PERIOD_DAYS, "days": (end - start).days + 1},
+            )
+        cleaned["start_date"], cleaned["end_date"] = start, end
+        return cleaned
+
+    def period(self) -> "trends.Period":
+        """The chosen period; the default (28 days to today) when none or a wrong one is given."""
+        if self.is_bound and self.is_valid():
+            if self.cleaned_data.get("start_date"):
+                return trends.Period(self.cleaned_data["start_date"], self.cleaned_data["end_date"])
+            if self.cleaned_data.get("days"):
+                return trends.Period.last(self.cleaned_data["days"], self.today)
+        return trends.Period.last(trends.DEFAULT_PERIOD_DAYS, self.today)
+
+
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class DiaryImportForm(forms.Form):
+    """A diary CSV to import, and what to do with dates that already have entries."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("The same columns as the CSV export; at most 2 MB."),
+        error_messages={"required": _("Choose a CSV file to import.")},
+    )
+    existing = forms.ChoiceField(
+        label=_("Days that already have entries"),
+        choices=[
+            ("skip", _("Keep what is saved and skip those rows")),
+            ("replace", _("Replace what is saved with the file’s values")),
+        ],
+        initial="skip",
+        widget=forms.RadioSelect,
+    )
+    confirm_replace = forms.BooleanField(
+        label=_("Yes, replace the saved entries (and blood pressure readings) for those dates"),
+        required=False,
+    )
+    import_valid = forms.BooleanField(
+        label=_("Import the valid rows, and leave out any row with a problem"),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the most is 2 MB. Split it into smaller files.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f} MB"}
+            )
+        raw = upload.read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8”.")
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("existing") == "replace" and not cleaned.get("confirm_replace"):
+            self.add_error(
+                "confirm_replace",
+                _("Tick this box to confirm that the file’s days replace what is saved."),
+            )
+        return cleaned

@@ -80,6 +80,11 @@ urlpatterns = [
         name="question_answer",
     ),
     path(f"{patient}questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    # Trends, export and import
+    path(f"{patient}trends/", views.patient_trends, name="patient_trends"),
+    path(f"{patient}export.csv", views.export_csv, name="export_csv"),
+    path(f"{patient}export.json", views.export_json, name="export_json"),
+    path(f"{patient}import/", views.diary_import, name="diary_import"),
 ]
 
 # Sharing: caregivers, invitations, the access log; deleting a patient

@@ -6,6 +6,7 @@ otherwise (hence `vary_on_headers("HX-Request")`); without JavaScript, forms pos
 """
 
 import copy
+import json
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,12 +26,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from fsgs_portal.middleware import client_address
-from tracker import alerts, erase, sharing
+from tracker import alerts, erase, exports, importer, sharing
 from tracker.access import patient_for, reached
 from tracker.contexts import diary_window, labs_overview, one_day
 from tracker.forms import (
@@ -40,6 +43,7 @@ from tracker.forms import (
     BloodPressureForm,
     DeleteWithPasswordForm,
     DiaryDayForm,
+    DiaryImportForm,
     DoseStepFormSet,
     EventForm,
     InviteForm,
@@ -50,11 +54,13 @@ from tracker.forms import (
     RoleForm,
     StaleEdit,
     StopMedicationForm,
+    TrendPeriodForm,
 )
 from tracker.guides import measure_link
 from tracker.middleware import user_label
 from tracker.models import (
     INVITATION_DAYS,
+    SWELLING_FIELDS,
     AccessAction,
     AccessLog,
     CareAccess,
@@ -66,6 +72,8 @@ from tracker.models import (
     Role,
     hash_token,
 )
+from tracker.trends import period_links as trend_periods
+from tracker.trends import trends as trends_for
 
 UNDO_SECONDS = 5 * 60
 UNDO_SESSION_KEY = "diary_undo"
@@ -942,3 +950,167 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         _("You can now see %(name)s’s diary.") % {"name": invitation.patient.display_name},
     )
     return redirect("patient_diary", pid=invitation.patient.public_id)
+
+
+# Trends, export and import -----------------------------------------------------------------------
+
+
+@require_safe
+def patient_trends(request: HttpRequest, pid: str) -> HttpResponse:
+    """Charts over a chosen period on one date axis, each with its summary and data table."""
+    patient = patient_for(request.user, pid)
+    today = patient.today()
+    form = TrendPeriodForm(request.GET or None, today=today)
+    period = form.period()
+    context = {
+        "patient": patient,
+        "section": "trends",
+        "form": form,
+        "period": period,
+        "presets": trend_periods(today),
+        "trends": trends_for(patient, period),
+    }
+    return render(request, "tracker/trends.html", context)
+
+
+def export_rows(patient: Patient) -> list[exports.DayRow]:
+    """Every diary day and blood pressure reading of the patient, as export rows (two queries)."""
+    day_fields = [
+        "date",
+        "weight_kg",
+        "temperature_c",
+        "foam",
+        "dipstick",
+        "less_urine",
+        "medicines_taken",
+        "note",
+        *SWELLING_FIELDS.values(),
+    ]
+    days = {values["date"]: values for values in patient.diary_days.values(*day_fields)}
+    readings: dict[date, list[exports.Reading]] = {}
+    for on, taken_at, systolic, diastolic, pulse in patient.blood_pressures.values_list(
+        "date", "time", "systolic", "diastolic", "pulse"
+    ):
+        readings.setdefault(on, []).append(exports.Reading(taken_at, systolic, diastolic, pulse))
+    return [
+        exports.DayRow(on, days.get(on), readings.get(on, []))
+        for on in sorted(days.keys() | readings.keys())
+    ]
+
+
+def download(content: str, content_type: str, patient: Patient, extension: str) -> HttpResponse:
+    """An export download: never cached, saved under a safe file name."""
+    name = slugify(patient.display_name) or "patient"
+    filename = get_valid_filename(f"fsgs-diary-{name}-{patient.today().isoformat()}.{extension}")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def export_csv(request: HttpRequest, pid: str) -> HttpResponse:
+    """One row per day, canonical units, formula-safe cells (tracker/exports.py)."""
+    patient = patient_for(request.user, pid)
+    return download(exports.to_csv(export_rows(patient)), "text/csv; charset=utf-8", patient, "csv")
+
+
+@require_safe
+def export_json(request: HttpRequest, pid: str) -> HttpResponse:
+    """A FHIR R4 Bundle (collection): the Patient and an Observation per reading and lab."""
+    patient = patient_for(request.user, pid)
+    labs = [
+        exports.Lab(lab.date, lab.kind, lab.name, lab.value, lab.value_entered, lab.unit_entered)
+        for lab in patient.labs.order_by("date", "pk")
+    ]
+    info = exports.PatientInfo(
+        patient.public_id,
+        patient.display_name,
+        patient.birth_date,
+        patient.sex,
+        patient.time_zone,
+    )
+    bundle = exports.fhir_bundle(info, export_rows(patient), labs, timezone.now())
+    return download(
+        json.dumps(bundle, ensure_ascii=False, indent=1),
+        "application/fhir+json; charset=utf-8",
+        patient,
+        "json",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def diary_import(request: HttpRequest, pid: str) -> HttpResponse:
+    """Past days from a CSV in the export's columns; problems listed by row and column."""
+    patient = patient_for(request.user, pid, write=True)
+    form = DiaryImportForm(request.POST or None, request.FILES or None)
+    result = None
+    file_problem = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = importer.import_rows(
+                patient,
+                request.user,
+                form.cleaned_data["file"],
+                existing=form.cleaned_data["existing"],
+                import_valid=form.cleaned_data["import_valid"],
+            )
+        except exports.FileProblem as problem:
+            file_problem = str(problem)
+        if result is not None and result.saved_anything and not result.problems:
+            messages.success(request, import_summary(result))
+            return redirect("patient_diary", pid=patient.public_id)
+    context = {
+        "patient": patient,
+        "section": "import",
+        "form": form,
+        "result": result,
+        "summary": result and import_summary(result),
+        "file_problem": file_problem,
+        "columns": exports.CSV_COLUMNS,
+    }
+    return render(request, "tracker/import.html", context, status=200)
+
+
+def import_summary(result: importer.ImportResult) -> str:
+    parts = [
+        ngettext("Imported %(count)d day.", "Imported %(count)d days.", len(result.saved))
+        % {"count": len(result.saved)}
+    ]
+    if result.replaced:
+        parts.append(
+            ngettext(
+                "Replaced %(count)d day that already had entries.",
+                "Replaced %(count)d days that already had entries.",
+                len(result.replaced),
+            )
+            % {"count": len(result.replaced)}
+        )
+    if result.skipped:
+        parts.append(
+            ngettext(
+                "Skipped %(count)d day that already had entries (%(dates)s): nothing there "
+                "was changed.",
+                "Skipped %(count)d days that already had entries (%(dates)s): nothing there "
+                "was changed.",
+                len(result.skipped),
+            )
+            % {"count": len(result.skipped), "dates": dates_text(result.skipped)}
+        )
+    if result.problems and result.saved_anything:
+        parts.append(
+            ngettext(
+                "Left out %(count)d row with problems.",
+                "Left out %(count)d rows with problems.",
+                result.left_out,
+            )
+            % {"count": result.left_out}
+        )
+    return " ".join(parts)
+
+
+def dates_text(dates: list[date], most: int = 5) -> str:
+    shown = ", ".join(day.isoformat() for day in dates[:most])
+    return shown + (
+        _(" and %(more)d more") % {"more": len(dates) - most} if len(dates) > most else ""
+    )

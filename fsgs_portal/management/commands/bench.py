@@ -9,6 +9,7 @@ import statistics
 import time
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.http import HttpResponse
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             ):
                 self.floors(repeat, pdf_repeat)
                 self.guides(repeat)
+                self.diary_and_trends(repeat)
         finally:
             if owns_environment:
                 teardown_test_environment()
@@ -117,4 +119,46 @@ class Command(BaseCommand):
         self.page_figure(client, "guide index", "/learn/", repeat)
         self.page_figure(
             client, "search (plasma exchange)", "/learn/search/?q=plasma+exchange", repeat
+        )
+
+    def diary_and_trends(self, repeat: int):
+        """The demo patient's diary and trends pages (seed_demo: a year of days)."""
+        from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL
+        from tracker.models import Patient
+
+        patient = Patient.objects.filter(
+            access__user__email=DEFAULT_EMAIL, access__role="owner"
+        ).first()
+        if patient is None:
+            self.stdout.write("Diary and trends: no demo patient (run `manage.py seed_demo`).")
+            return
+        days = patient.diary_days.count()
+        self.stdout.write(f"Diary and trends (demo patient, {days} diary days)")
+        client = Client()
+        client.force_login(
+            patient.access.get(role="owner").user,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        base = f"/patients/{patient.public_id}"
+        # Signed-in pages save the session on every request (sliding idle time-out): a floor.
+        signed_in = median_seconds(lambda: client.get("/bench/bare/", secure=True), repeat)
+        self.line(
+            "floor: bare view, signed in (session saved)",
+            f"{signed_in * 1000:.2f} ms",
+            signed_in / self.floor_view_seconds,
+        )
+        self.page_figure(client, "diary page", f"{base}/diary/", repeat)
+        self.page_figure(client, "trends page, 28 days", f"{base}/trends/?days=28", repeat)
+        self.page_figure(client, "trends page, 365 days", f"{base}/trends/?days=365", repeat)
+        cold = f"{base}/trends/?days=365"
+
+        def uncached():
+            cache.clear()
+            return client.get(cold, secure=True)
+
+        seconds = median_seconds(uncached, max(repeat // 5, 3))
+        self.line(
+            "trends page, 365 days, charts drawn",
+            f"{seconds * 1000:.2f} ms",
+            seconds / self.floor_view_seconds,
         )

@@ -1,0 +1,217 @@
+"""Past days from a diary CSV (tracker/exports.py's columns) into one patient's diary.
+
+Each row is checked by the same forms as the diary page (DiaryDayForm, BloodPressureForm), so
+ranges, dates and messages are the ones people see when they type a day. Problems are listed by
+row and column. Nothing is saved while any row has a problem, unless the person chose to import
+the valid rows. A date that already has entries is skipped, or replaced when the person chose
+that and confirmed it. Everything is written in one transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tracker import exports
+from tracker.forms import BloodPressureForm, DiaryDayForm
+from tracker.models import BloodPressure, DiaryDay, Patient
+
+MAX_ROWS = 5 * 366
+SKIP, REPLACE = "skip", "replace"
+
+# Form field -> the CSV column it came from.
+COLUMN_OF_FIELD = {
+    "weight": "weight_kg",
+    "temperature": "temperature_c",
+    "foam": "urine_foam",
+    "dipstick": "dipstick_protein",
+    "less_urine": "less_urine",
+    "medicines_taken": "medicines_taken",
+    "note": "note",
+    "__all__": "date",
+    **{f"swelling_{site}": f"swelling_{site}" for site in exports.SWELLING_SITES},
+}
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    date: date | None
+    day_form: DiaryDayForm | None = None
+    reading_forms: list[BloodPressureForm] = field(default_factory=list)
+    problems: list[exports.RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    problems: list[exports.RowProblem]
+    rows: int
+    saved: list[date] = field(default_factory=list)
+    replaced: list[date] = field(default_factory=list)
+    skipped: list[date] = field(default_factory=list)
+    left_out: int = 0  # rows with problems, not imported
+
+    @property
+    def saved_anything(self) -> bool:
+        return bool(self.saved or self.replaced)
+
+
+def _day_data(cells: dict[str, str]) -> dict[str, str] | None:
+    """DiaryDayForm data from a row's cells, or None when the row has no day values (readings
+    only). Swelling and foam left empty on a day with other values count as 0, as on the page."""
+    if not any(cells.get(name, "") for name in exports.DAY_COLUMNS):
+        return None
+    less_urine = cells.get("less_urine", "").lower()
+    data = {
+        "weight": cells.get("weight_kg", ""),
+        "weight_unit": "kg",
+        "temperature": cells.get("temperature_c", ""),
+        "temperature_unit": "C",
+        "foam": cells.get("urine_foam", "") or "0",
+        "medicines_taken": cells.get("medicines_taken", "").lower(),
+        "note": cells.get("note", ""),
+        "version": "0",
+    }
+    for site in exports.SWELLING_SITES:
+        data[f"swelling_{site}"] = cells.get(f"swelling_{site}", "") or "0"
+    if less_urine in exports.YES_WORDS:
+        data["less_urine"] = "on"
+    dipstick = cells.get("dipstick_protein", "").strip().lower()
+    if dipstick in exports.DIPSTICK_WORDS:
+        data["dipstick"] = str(exports.DIPSTICK_WORDS.index(dipstick))
+    else:
+        data["dipstick"] = dipstick  # empty, or wrong: the form says so
+    data["_less_urine_word"] = less_urine
+    return data
+
+
+def check_row(patient: Patient, read: exports.ReadRow) -> CheckedRow:
+    cells = read.cells
+    problems = list(read.problems)
+    text = cells.get("date", "")
+    try:
+        on = date.fromisoformat(text)
+    except ValueError:
+        message = (
+            _("the date is missing")
+            if not text
+            else _("“%(typed)s” is not a date like 2025-03-01") % {"typed": text[:20]}
+        )
+        problems.append(exports.RowProblem(read.row, "date", message))
+        return CheckedRow(read.row, None, problems=problems)
+    checked = CheckedRow(read.row, on, problems=problems)
+    data = _day_data(cells)
+    if data is not None:
+        less_urine = data.pop("_less_urine_word")
+        if less_urine not in exports.YES_WORDS + exports.NO_WORDS:
+            problems.append(
+                exports.RowProblem(
+                    read.row,
+                    "less_urine",
+                    _("write yes or no — it says “%(typed)s”") % {"typed": less_urine[:20]},
+                )
+            )
+        form = DiaryDayForm(data, patient=patient, day=on, instance=DiaryDay())
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                for error in errors:
+                    problems.append(
+                        exports.RowProblem(read.row, COLUMN_OF_FIELD.get(name, name), error)
+                    )
+        checked.day_form = form
+    readings, reading_problems = exports.parse_readings(cells.get("blood_pressure_mmhg", ""))
+    for message in reading_problems:
+        problems.append(exports.RowProblem(read.row, "blood_pressure_mmhg", message))
+    for index, reading in enumerate(readings, start=1):
+        form = BloodPressureForm(reading, patient=patient, day=on)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    problems.append(
+                        exports.RowProblem(
+                            read.row,
+                            "blood_pressure_mmhg",
+                            _("reading %(number)d: %(problem)s")
+                            % {"number": index, "problem": error},
+                        )
+                    )
+        checked.reading_forms.append(form)
+    if data is None and not readings and not reading_problems:
+        problems.append(exports.RowProblem(read.row, "", _("the row has a date but no readings")))
+    return checked
+
+
+def check_file(patient: Patient, text: str) -> list[CheckedRow]:
+    """Every row checked; a date given twice is a problem on its second row."""
+    checked = [check_row(patient, read) for read in exports.read_csv(text, max_rows=MAX_ROWS)]
+    first_row: dict[date, int] = {}
+    for row in checked:
+        if row.date is None:
+            continue
+        if row.date in first_row:
+            row.problems.append(
+                exports.RowProblem(
+                    row.row,
+                    "date",
+                    _("%(date)s is already on row %(first)d; each day can appear once")
+                    % {"date": row.date.isoformat(), "first": first_row[row.date]},
+                )
+            )
+        else:
+            first_row[row.date] = row.row
+    return checked
+
+
+def import_rows(
+    patient: Patient, user, text: str, *, existing: str = SKIP, import_valid: bool = False
+) -> ImportResult:
+    """Check the file, then save (atomically) what may be saved; see the module docstring."""
+    checked = check_file(patient, text)
+    problems = [problem for row in checked for problem in row.problems]
+    result = ImportResult(problems=problems, rows=len(checked))
+    good = [row for row in checked if not row.problems]
+    result.left_out = len(checked) - len(good)
+    if problems and not import_valid:
+        return result
+    dates = [row.date for row in good]
+    with transaction.atomic():
+        saved_days = {
+            day.date: day
+            for day in DiaryDay.objects.select_for_update().filter(patient=patient, date__in=dates)
+        }
+        with_readings = set(
+            patient.blood_pressures.filter(date__in=dates).values_list("date", flat=True)
+        )
+        taken = saved_days.keys() | with_readings
+        replace = [row.date for row in good if row.date in taken and existing == REPLACE]
+        if replace:
+            patient.blood_pressures.filter(date__in=replace).delete()
+            patient.diary_days.filter(date__in=[on for on in replace if on in saved_days]).exclude(
+                date__in=[row.date for row in good if row.day_form is not None]
+            ).delete()
+        new_days, new_readings = [], []
+        for row in good:
+            if row.date in taken and existing != REPLACE:
+                result.skipped.append(row.date)
+                continue
+            (result.replaced if row.date in taken else result.saved).append(row.date)
+            if row.day_form is not None:
+                day = row.day_form.instance
+                day.patient, day.date, day.entered_by = patient, row.date, user
+                current = saved_days.get(row.date)
+                if current is not None:
+                    # Replacing in place: a form opened on the old values is now stale.
+                    day.pk, day.created_at = current.pk, current.created_at
+                    day.version = current.version + 1
+                    day._state.adding = False
+                    day.save()
+                else:
+                    new_days.append(day)
+            for form in row.reading_forms:
+                reading = form.save(commit=False)
+                reading.patient, reading.date, reading.entered_by = patient, row.date, user
+                new_readings.append(reading)
+        DiaryDay.objects.bulk_create(new_days)
+        BloodPressure.objects.bulk_create(new_readings)
+    return result
