@@ -246,7 +246,7 @@ def test_user_text_in_medicine_names_is_escaped(client_for, owner, patient):
 # Bounded queries: the same count for a month and five years of data, cold and cached ------------
 
 # session, user, patient; days, blood pressure, labs, steroid dose steps; the session save
-TRENDS_QUERIES = 10
+TRENDS_QUERIES = 11  # incl. the navigation's patient switcher
 
 
 @pytest.mark.parametrize("history_days", [30, 1825])
