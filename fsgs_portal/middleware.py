@@ -7,6 +7,10 @@ from django.contrib.auth import logout
 from django.utils.cache import add_never_cache_headers
 
 SESSION_STARTED_KEY = "session_started_at"
+SESSION_SEEN_KEY = "session_seen_at"
+# The idle time-out slides forward at most this often: saving the session on every request
+# costs a database write (with fsync on SQLite) on every page.
+SESSION_REFRESH_SECONDS = 60
 
 
 def client_address(request) -> str | None:
@@ -26,9 +30,8 @@ def client_address(request) -> str | None:
 
 
 class SessionLifetimeMiddleware:
-    """End a signed-in session SESSION_ABSOLUTE_LIFETIME seconds after log-in, however active.
-
-    The idle time-out is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
+    """End a signed-in session SESSION_ABSOLUTE_LIFETIME seconds after log-in, however active,
+    and slide the idle time-out (SESSION_COOKIE_AGE) forward on activity, at most once a minute.
     """
 
     def __init__(self, get_response):
@@ -37,8 +40,11 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             started = request.session.setdefault(SESSION_STARTED_KEY, time.time())
-            if time.time() - started > settings.SESSION_ABSOLUTE_LIFETIME:
+            now = time.time()
+            if now - started > settings.SESSION_ABSOLUTE_LIFETIME:
                 logout(request)
+            elif now - request.session.get(SESSION_SEEN_KEY, 0) > SESSION_REFRESH_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now  # saved, so the expiry moves on
         return self.get_response(request)
 
 

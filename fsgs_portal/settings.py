@@ -168,7 +168,7 @@ AXES_VERBOSE = False
 
 # Sessions: 30 minutes idle time-out (sliding), and at most 12 hours from log-in.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # SessionLifetimeMiddleware slides it, once a minute at most
 SESSION_ABSOLUTE_LIFETIME = envint("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -186,3 +186,17 @@ def test_signup_page_and_login_page_render(client):
 def test_signed_in_user_is_sent_from_signup_to_the_diary(client, owner):
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(reverse("signup"))["Location"] == reverse("diary")
+
+
+def test_activity_slides_the_session_at_most_once_a_minute(client, owner):
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    client.get(reverse("profile"))
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(seconds=30)):
+        client.get(reverse("profile"))
+    assert Session.objects.get(session_key=key).expire_date == first_expiry
+    with time_machine.travel(start + timedelta(seconds=90)):
+        client.get(reverse("profile"))
+    assert Session.objects.get(session_key=key).expire_date > first_expiry

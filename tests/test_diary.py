@@ -379,8 +379,8 @@ def test_user_text_is_escaped(client_for, patient, owner, viewer):
 # Queries -----------------------------------------------------------------------------------------
 
 # session, user, patient, the navigation's patient switcher, the window's days, its blood
-# pressures, medicines (immune-suppressing today?), then the sliding session's save: UPDATE
-# inside a savepoint in the test transaction.
+# pressures, medicines (immune-suppressing today?), then the sliding session's save (the first
+# request after log-in; later ones within a minute skip it): UPDATE inside a savepoint.
 DIARY_PAGE_QUERIES = 10
 
 
