@@ -80,4 +80,7 @@ urlpatterns = [
         name="question_answer",
     ),
     path(f"{patient}questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    # Visit summary
+    path(f"{patient}summary/", views.patient_summary, name="patient_summary"),
+    path("patients/<pid:pid>/summary.pdf", views.patient_summary_pdf, name="patient_summary_pdf"),
 ]
