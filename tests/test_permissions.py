@@ -42,6 +42,8 @@ PATIENT_URLS = {
     "question_list": (READ, True),
     "question_answer": (None, True),
     "question_delete": (WRITE, True),
+    "patient_summary": (READ, False),
+    "patient_summary_pdf": (READ, False),
 }
 ROLES = ["owner", "editor", "viewer", "revoked", "stranger", "anonymous"]
 CASES = [

@@ -52,7 +52,7 @@ FIRST_PAGE_DAYS = 31  # DESIGN.md: one page up to 31 days, at most two for 90
 
 # Plot heights (SVG units; 1 unit = 0.25 mm in print): the whole timeline fits half a page.
 WEIGHT_PLOT_HEIGHT = 40
-BLOOD_PRESSURE_PLOT_HEIGHT = 48
+BLOOD_PRESSURE_PLOT_HEIGHT = 40
 DOSE_PLOT_HEIGHT = 24
 LAB_PLOT_HEIGHT = 24
 # SVG width per paper size: 12-unit chart text prints at 8.0 pt across the printable width
@@ -65,21 +65,19 @@ CHART_WIDTHS = {Paper.A4: 790, Paper.LETTER: 815}
 GLOSSARY = {
     "upcr": (
         gettext_lazy("UPCR"),
-        gettext_lazy(
-            "Urine protein-to-creatinine ratio: protein leaking into urine. Lower is better."
-        ),
+        gettext_lazy("Urine protein-to-creatinine ratio: the protein leak. Lower is better."),
     ),
     "dipstick": (
         gettext_lazy("Dipstick"),
-        gettext_lazy("A strip dipped in first-morning urine; shows protein from negative to 4+."),
+        gettext_lazy("A urine test strip: protein from negative to 4+."),
     ),
     "remission": (
         gettext_lazy("Remission"),
-        gettext_lazy("The protein leak has stopped (complete) or dropped a lot (partial)."),
+        gettext_lazy("The leak stopped (complete) or fell a lot (partial)."),
     ),
     "egfr": (
         gettext_lazy("eGFR"),
-        gettext_lazy("How well the kidneys filter, from blood creatinine, age and sex (G1-G5)."),
+        gettext_lazy("How well the kidneys filter, from creatinine, age, sex."),
     ),
     "albumin": (
         gettext_lazy("Albumin"),
@@ -91,7 +89,7 @@ GLOSSARY = {
     ),
     "edema": (
         gettext_lazy("Edema"),
-        gettext_lazy("Swelling from fluid the body holds; graded 0 (none) to 3 (severe)."),
+        gettext_lazy("Swelling from held fluid, 0 (none) to 3 (severe)."),
     ),
     "taper": (
         gettext_lazy("Taper"),
@@ -370,8 +368,7 @@ def egfr_numbers(
         if value is not None:
             return (
                 EgfrNumbers(value, egfr.egfr_stage(value), latest_creatinine[0], True),
-                _("Calculated (CKD-EPI 2021) from the creatinine of %(date)s.")
-                % {"date": latest_creatinine[0].isoformat()},
+                _("Calculated from creatinine (CKD-EPI 2021)."),
             )
     if latest_lab is None:
         return None, note or _("No creatinine or eGFR result yet.")
@@ -828,12 +825,13 @@ def build_summary(
     printed_by: str,
     paper: str = Paper.A4,
 ) -> VisitSummary:
-    """The visit summary of `patient` from `start` to `end` (both included): 7 queries, however
+    """The visit summary of `patient` from `start` to `end` (both included): 8 queries, however
     long the period or the history."""
     period = Period(start, end)
     look_back = min(start - timedelta(days=alerts.LOOK_BACK_DAYS), end - timedelta(days=14))
     diary_rows = list(
         patient.diary_days.filter(date__range=(look_back, end)).only(
+            "patient",  # set by the related manager: deferred, it would cost a query a row
             "date",
             "weight_kg",
             "swelling_face",
@@ -848,7 +846,7 @@ def build_summary(
     )
     pressure_rows = list(
         patient.blood_pressures.filter(date__range=(start, end)).only(
-            "date", "time", "systolic", "diastolic"
+            "patient", "date", "time", "systolic", "diastolic"
         )
     )
     entered_by = [
@@ -903,7 +901,7 @@ def build_summary(
         weight_rule_note = _("Alert numbers set by the care team.")
     else:
         weight_rule_note = _(
-            "Defaults, not confirmed for nephrotic syndrome; the care team can change them."
+            "Defaults (unconfirmed for nephrotic syndrome); the team can change them."
         )
     target = None
     if patient.bp_target_systolic and patient.bp_target_diastolic:
