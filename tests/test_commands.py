@@ -46,3 +46,18 @@ def test_bench_prints_floors_and_ratios():
     assert re.search(r"floor: bare view, full middleware stack\s+[\d.]+ ms", text)
     assert re.search(r"floor: WeasyPrint one-line page\s+[\d.]+ s", text)
     assert re.search(r"guide page .*ms\s+×[\d.]+ floor\s+2 queries", text)
+
+
+def test_bench_times_the_visit_summary_against_its_budgets():
+    call_command("seed_demo", "--force", "--days", "60", stdout=StringIO())
+    out = StringIO()
+    call_command("bench", "--repeat", "1", "--pdf-repeat", "1", stdout=out)
+    text = out.getvalue()
+    for days in (31, 90, 365):
+        assert re.search(rf"summary PDF, {days} days\s+[\d.]+ s\s+×[\d.]+ floor\s+peak", text)
+    assert re.search(r"summary PDF, 31 days .*budget 0.4 s: (ok|OVER)", text)
+    counts = re.findall(
+        r"summary page, (?:28|365) days\s+[\d.]+ ms\s+×[\d.]+ floor\s+(\d+) queries", text
+    )
+    assert len(counts) == 2
+    assert counts[0] == counts[1]  # a year costs no more queries than four weeks
