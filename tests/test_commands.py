@@ -57,3 +57,18 @@ def test_bench_measures_the_diary_and_trends_of_the_demo_patient():
     for name in ("diary page", "trends page, 28 days", "trends page, 365 days"):
         assert re.search(rf"{name}\s+[\d.]+ ms\s+×[\d.]+ floor\s+\d+ queries", text)
     assert re.search(r"trends page, 365 days, charts drawn\s+[\d.]+ ms", text)
+
+
+def test_bench_times_the_visit_summary_against_its_budgets():
+    call_command("seed_demo", "--force", "--days", "60", stdout=StringIO())
+    out = StringIO()
+    call_command("bench", "--repeat", "1", "--pdf-repeat", "1", stdout=out)
+    text = out.getvalue()
+    for days in (31, 90, 365):
+        assert re.search(rf"summary PDF, {days} days\s+[\d.]+ s\s+×[\d.]+ floor\s+peak", text)
+    assert re.search(r"summary PDF, 31 days .*budget 0.4 s: (ok|OVER)", text)
+    counts = re.findall(
+        r"summary page, (?:28|365) days\s+[\d.]+ ms\s+×[\d.]+ floor\s+(\d+) queries", text
+    )
+    assert len(counts) == 2
+    assert counts[0] == counts[1]  # a year costs no more queries than four weeks

@@ -66,6 +66,8 @@ PATIENT_URLS = {
     "export_csv": (READ, False),
     "export_json": (READ, False),
     "diary_import": (WRITE, True),
+    "patient_summary": (READ, False),
+    "patient_summary_pdf": (READ, False),
 }
 # POST-only URLs that are the owner's alone.
 OWNER_POSTS = {"sharing_invite", "invitation_cancel", "caregiver_revoke"}

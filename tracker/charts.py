@@ -154,6 +154,9 @@ class DateAxis:
     width: int = CHART_WIDTH
     left: int = 96
     right: int = 24
+    # False: the axis line and tick marks only, no date labels (charts stacked above one that
+    # has them, as on the visit summary; dataclasses.replace keeps every x the same).
+    tick_labels: bool = True
 
     def __post_init__(self):
         if self.end < self.start:
@@ -611,6 +614,8 @@ def _x_axis(axis: DateAxis, y: float) -> tuple[list[str], float]:
         f'<g class="x-axis"><path d="M{axis.left} {_f(y)}H{_f(axis.plot_right)}{marks}"'
         f' stroke="{BLACK}" stroke-width="1"/>'
     ]
+    if not axis.tick_labels:
+        return [*parts, "</g>"], 6
     for tick in axis.ticks:
         parts.append(_text(tick.x, y + 4 + FONT_SIZE, tick.label, anchor="middle"))
         if tick.sublabel:
@@ -1039,6 +1044,7 @@ def dipstick_tiles(
     days: Iterable[tuple[date, int | None]],
     *,
     id_prefix: str = "dipstick",
+    legend: bool = True,
 ) -> Chart:
     """One tile per day, shaded by dipstick protein grade (units.DIPSTICK_GRADES), labelled under
     the tile when the period is short enough; a day without a reading is an empty outline."""
@@ -1110,10 +1116,13 @@ def dipstick_tiles(
     axis_parts, axis_height = _x_axis(axis, axis_top + 2)
     body += axis_parts
     legend_top = axis_top + 2 + axis_height + 2
+    if not legend:  # the shades are explained elsewhere on the page (the summary's stacked bar)
+        svg = _svg(prefix, axis.width, legend_top, title, summary, body)
+        return Chart(svg, title, summary, caption, header, rows, True)
     legend_items = _dipstick_legend_items(prefix, "d")
     legend_items.append((_swatch_box("#FFFFFF", dash="2 2"), _("outline: not recorded")))
-    legend, legend_height = _legend(legend_items, legend_top, 8, axis.width - 16)
-    body += legend
+    legend_parts, legend_height = _legend(legend_items, legend_top, 8, axis.width - 16)
+    body += legend_parts
     svg = _svg(prefix, axis.width, legend_top + legend_height + 2, title, summary, body)
     return Chart(svg, title, summary, caption, header, rows, True)
 

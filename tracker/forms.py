@@ -42,6 +42,7 @@ from tracker.models import (
     LabResult,
     Medication,
     MedicinesTaken,
+    Paper,
     Patient,
     Purpose,
     Question,
@@ -204,6 +205,8 @@ class PatientForm(forms.ModelForm):
             "upcr_unit",
             "temperature_unit",
             "time_zone",
+            "bp_target_systolic",
+            "bp_target_diastolic",
         ]
         widgets = {"birth_date": DateInput(), "biopsy_date": DateInput()}
         help_texts = {
@@ -215,6 +218,10 @@ class PatientForm(forms.ModelForm):
             "sex": _("Optional. The eGFR formula (CKD-EPI 2021) uses the sex recorded at birth."),
             "care_team_phone": _("Shown beside alerts so the number is at hand."),
             "time_zone": _("Diary days follow this clock."),
+            "bp_target_systolic": _(
+                "Optional: the target your care team gave you, in mmHg. The visit summary "
+                "counts readings above it."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -298,6 +305,18 @@ class PatientForm(forms.ModelForm):
         elif biopsy and birth and biopsy < birth:
             self.add_error("biopsy_date", _("The biopsy date cannot be before the date of birth."))
         self._clean_alert_numbers(cleaned)
+        systolic, diastolic = cleaned.get("bp_target_systolic"), cleaned.get("bp_target_diastolic")
+        if (systolic is None) != (diastolic is None) and not self.has_error("bp_target_systolic"):
+            self.add_error(
+                "bp_target_diastolic" if diastolic is None else "bp_target_systolic",
+                _("Type both target numbers, or leave both empty."),
+            )
+        elif systolic is not None and diastolic is not None and systolic <= diastolic:
+            self.add_error(
+                "bp_target_systolic",
+                _("The top number must be higher than the bottom number — you typed %(s)s/%(d)s.")
+                % {"s": systolic, "d": diastolic},
+            )
         return cleaned
 
 
@@ -1153,5 +1172,48 @@ class DiaryImportForm(forms.Form):
             self.add_error(
                 "confirm_replace",
                 _("Tick this box to confirm that the file’s days replace what is saved."),
+            )
+        return cleaned
+
+
+# Visit summary -----------------------------------------------------------------------------------
+
+
+class SummaryPeriodForm(forms.Form):
+    """The summary's period from ?start=&end= (GET): dates the diary can hold, start not after end,
+    at most summary.MAX_DAYS days."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+    paper = forms.ChoiceField(
+        label=_("Paper size"), choices=Paper.choices, required=False, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, patient, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient, self.max_days = patient, max_days
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and (problem := self.patient.date_problem(day)):
+                self.add_error(name, problem)
+        if self.errors or not (start and end):
+            return cleaned
+        if start > end:
+            self.add_error(
+                "end",
+                _(
+                    "The end date must be on or after the start date — you chose %(start)s "
+                    "to %(end)s."
+                )
+                % {"start": start.isoformat(), "end": end.isoformat()},
+            )
+        elif (end - start).days + 1 > self.max_days:
+            self.add_error(
+                "start",
+                _("Choose at most %(max)d days — you chose %(days)d.")
+                % {"max": self.max_days, "days": (end - start).days + 1},
             )
         return cleaned

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -168,6 +169,19 @@ class Patient(models.Model):
     baseline_upcr = models.DecimalField(
         _("baseline UPCR (g/g)"), max_digits=14, decimal_places=6, null=True, blank=True
     )
+    # The care team's blood pressure target (the visit summary counts readings above it).
+    bp_target_systolic = models.PositiveSmallIntegerField(
+        _("blood pressure target: top number (systolic)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SYSTOLIC_MIN), MaxValueValidator(SYSTOLIC_MAX)],
+    )
+    bp_target_diastolic = models.PositiveSmallIntegerField(
+        _("blood pressure target: bottom number (diastolic)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(DIASTOLIC_MIN), MaxValueValidator(DIASTOLIC_MAX)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,6 +214,11 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(baseline_upcr__isnull=True) | Q(baseline_upcr__gte=0),
                 name="patient_baseline_upcr_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("bp_target_systolic", SYSTOLIC_MIN, SYSTOLIC_MAX)
+                & between_or_null("bp_target_diastolic", DIASTOLIC_MIN, DIASTOLIC_MAX),
+                name="patient_bp_target_range",
             ),
         ]
 
@@ -984,3 +1003,39 @@ class ClinicianLink(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# Visit summaries ----------------------------------------------------------------------------------
+
+
+class Paper(models.TextChoices):
+    A4 = "a4", _("A4")
+    LETTER = "letter", _("US Letter")
+
+
+class SummaryPrint(models.Model):
+    """A visit summary PDF that was made: the next summary starts from its period, and its paper
+    size is the one offered next time (the paper choice is remembered per patient)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="summary_prints")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    paper = models.CharField(_("paper"), max_length=6, choices=Paper.choices, default=Paper.A4)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paper__in=Paper.values), name="summary_print_paper_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="summary_print_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} summary {self.start.isoformat()} to {self.end.isoformat()}"

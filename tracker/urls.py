@@ -105,3 +105,9 @@ urlpatterns += [
     path(f"{patient}delete/", views.patient_delete, name="patient_delete"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
+
+# Visit summary
+urlpatterns += [
+    path(f"{patient}summary/", views.patient_summary, name="patient_summary"),
+    path("patients/<pid:pid>/summary.pdf", views.patient_summary_pdf, name="patient_summary_pdf"),
+]

@@ -33,7 +33,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from fsgs_portal.middleware import client_address
-from tracker import alerts, erase, exports, importer, sharing
+from fsgs_portal.pdf import pdf_response, render_pdf
+from tracker import alerts, erase, exports, importer, sharing, summary
 from tracker.access import patient_for, reached
 from tracker.contexts import diary_window, labs_overview, one_day
 from tracker.forms import (
@@ -54,6 +55,7 @@ from tracker.forms import (
     RoleForm,
     StaleEdit,
     StopMedicationForm,
+    SummaryPeriodForm,
     TrendPeriodForm,
 )
 from tracker.guides import measure_link
@@ -67,6 +69,7 @@ from tracker.models import (
     DiaryDay,
     DoseStep,
     Invitation,
+    Paper,
     Patient,
     QuestionStatus,
     Role,
@@ -1114,3 +1117,78 @@ def dates_text(dates: list[date], most: int = 5) -> str:
     return shown + (
         _(" and %(more)d more") % {"more": len(dates) - most} if len(dates) > most else ""
     )
+
+
+# Visit summary -----------------------------------------------------------------------------------
+
+
+def summary_request(request, patient: Patient):
+    """(period, paper, form) from ?start=&end=&paper=; without dates, the default period (since
+    the last summary was made, else the last 28 days) and the paper size used last time."""
+    today = patient.today()
+    previous = summary.last_print(patient)
+    paper = previous.paper if previous else Paper.A4
+    if request.GET.get("paper") in Paper.values:
+        paper = request.GET["paper"]
+    if "start" in request.GET or "end" in request.GET:
+        form = SummaryPeriodForm(
+            request.GET, patient=patient, max_days=summary.MAX_DAYS, initial={"paper": paper}
+        )
+        if form.is_valid():
+            period = summary.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+            return period, paper, form
+        return None, paper, form
+    period = summary.default_period(today, previous and (previous.start, previous.end))
+    form = SummaryPeriodForm(
+        initial={"start": period.start, "end": period.end, "paper": paper},
+        patient=patient,
+        max_days=summary.MAX_DAYS,
+    )
+    return period, paper, form
+
+
+def summary_for(request, patient: Patient, period, paper: str) -> summary.VisitSummary:
+    return summary.build_summary(
+        patient,
+        period.start,
+        period.end,
+        today=patient.today(),
+        printed_by=request.user.name or request.user.email,
+        paper=paper,
+    )
+
+
+@require_safe
+def patient_summary(request: HttpRequest, pid: str) -> HttpResponse:
+    """The visit summary as a page: a period form, the summary, and the PDF download."""
+    patient = patient_for(request.user, pid)
+    period, paper, form = summary_request(request, patient)
+    today = patient.today()
+    quick = [(days, summary.last_days(today, days)) for days in summary.QUICK_CHOICES]
+    context = {
+        "patient": patient,
+        "section": "summary",
+        "form": form,
+        "period": period,
+        "paper": paper,
+        "papers": Paper.choices,
+        "quick": quick,
+        "summary": period and summary_for(request, patient, period, paper),
+    }
+    return render(request, "tracker/summary.html", context, status=200 if period else 400)
+
+
+@require_safe
+def patient_summary_pdf(request: HttpRequest, pid: str) -> HttpResponse:
+    """The same summary as a PDF (A4 or US Letter); making one is remembered for next time."""
+    patient = patient_for(request.user, pid)
+    period, paper, form = summary_request(request, patient)
+    if period is None:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect(reverse("patient_summary", kwargs={"pid": pid}))
+    visit = summary_for(request, patient, period, paper)
+    html = render_to_string("pdf/summary.html", {"summary": visit}, request=request)
+    pdf = render_pdf(html)
+    if request.method == "GET":
+        summary.record_print(patient, period, paper, request.user)
+    return pdf_response(pdf, summary.filename(patient.display_name, period))

@@ -64,6 +64,7 @@ class Command(BaseCommand):
             self.floors(repeat, pdf_repeat)
             self.guides(repeat)
             self.diary_and_trends(repeat)
+            self.visit_summary(repeat, pdf_repeat)
 
     def line(self, name: str, value: str, ratio: float | None = None, extra: str = ""):
         ratio_text = f"  ×{ratio:.1f} floor" if ratio is not None else ""
@@ -154,3 +155,66 @@ class Command(BaseCommand):
             f"{seconds * 1000:.2f} ms",
             seconds / self.floor_view_seconds,
         )
+
+    def visit_summary(self, repeat: int, pdf_repeat: int):
+        """The summary PDF for 31, 90 and 365 days (median s, peak MB) and the summary page.
+
+        Budgets (DESIGN.md): 31 days ≤ 0.4 s, 365 days ≤ 0.8 s, peak memory ≤ 250 MB. The PDF is
+        timed as the view makes it (context, template, WeasyPrint) without recording the print.
+        """
+        import resource
+        import tracemalloc
+        from datetime import timedelta
+
+        from django.template.loader import render_to_string
+
+        from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL
+        from tracker.models import Patient
+        from tracker.summary import build_summary
+
+        patient = Patient.objects.filter(access__user__email=DEFAULT_EMAIL).first()
+        self.stdout.write("Visit summary")
+        if patient is None:
+            self.stdout.write("  skipped: no demo patient (run `python manage.py seed_demo`)")
+            return
+        end = patient.today()
+        budgets = {31: 0.4, 90: None, 365: 0.8}
+        for days, budget in budgets.items():
+            start = end - timedelta(days=days - 1)
+
+            def make_pdf(start=start):
+                summary = build_summary(patient, start, end, today=end, printed_by="bench")
+                return render_pdf(render_to_string("pdf/summary.html", {"summary": summary}))
+
+            seconds = median_seconds(make_pdf, pdf_repeat)
+            tracemalloc.start()
+            make_pdf()
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            verdict = ""
+            if budget is not None:
+                verdict = f"  budget {budget} s: {'ok' if seconds <= budget else 'OVER'}"
+            self.line(
+                f"summary PDF, {days} days",
+                f"{seconds:.3f} s",
+                seconds / self.floor_pdf_seconds,
+                f"peak {peak / 2**20:.1f} MB (Python heap){verdict}",
+            )
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+        self.line(
+            "process peak RSS so far",
+            f"{rss:.0f} MB",
+            extra=f"budget 250 MB: {'ok' if rss <= 250 else 'OVER'}",
+        )
+        client = Client()
+        user = patient.access.filter(role="owner").first().user
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        url = f"/patients/{patient.public_id}/summary/"
+        for days in (28, 365):
+            start = end - timedelta(days=days - 1)
+            self.page_figure(
+                client,
+                f"summary page, {days} days",
+                f"{url}?start={start.isoformat()}&end={end.isoformat()}",
+                repeat,
+            )

@@ -1,0 +1,376 @@
+"""The visit summary page and PDF: real PDFs from the seeded demo, read back with pypdf."""
+
+import io
+import re
+from datetime import time, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from education.models import GlossaryTerm
+from tests.factories import make_day, make_medication
+from tests.test_pdf import listener  # noqa: F401  (the loopback connection counter)
+from tracker import summary
+from tracker.models import (
+    BloodPressure,
+    DiaryDay,
+    Event,
+    LabResult,
+    Patient,
+    Purpose,
+    Question,
+    SummaryPrint,
+)
+from tracker.units import lb_from_kg, rounded
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    "Key numbers",
+    "Timeline",
+    "Labs",
+    "Medicines",
+    "Events and alerts",
+    "Alerts that fired",
+    "Questions for this visit",
+    "Words used",
+    "Patient-reported",
+]
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo account with 400 days (a year plus the stable stretch before it)."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", "--force", "--days", "400", stdout=io.StringIO())
+        patient = Patient.objects.get(display_name="Alex Rivera (demo)")
+        yield patient
+        patient.delete()
+
+
+@pytest.fixture
+def demo_client(client, demo):
+    from fsgs_portal.accounts.models import User
+
+    client.force_login(
+        User.objects.get(email="demo@fsgs-portal.example"),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    return client
+
+
+def period_of(patient, days):
+    end = patient.today()
+    return end - timedelta(days=days - 1), end
+
+
+def get_pdf(client, patient, days, paper="a4"):
+    start, end = period_of(patient, days)
+    return client.get(
+        reverse("patient_summary_pdf", kwargs={"pid": patient.public_id}),
+        {"start": start.isoformat(), "end": end.isoformat(), "paper": paper},
+    )
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_28_days_is_one_page_with_every_section_and_key_numbers(demo_client, demo, paper):
+    response = get_pdf(demo_client, demo, 28, paper)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pages = pdf_pages(response.content)
+    assert len(pages) == 1
+    text = flat(pages[0])
+    start, end = period_of(demo, 28)
+    assert "Alex Rivera (demo)" in text
+    assert f"Period {start.isoformat()} to {end.isoformat()} (28 days)" in text
+    for heading in SECTIONS:
+        assert heading in text, heading
+    assert "Page 1 of 1" in text
+    # Key numbers, computed here from the rows.
+    days = DiaryDay.objects.filter(patient=demo, date__range=(start, end))
+    weights = days.exclude(weight_kg=None).order_by("date")
+    latest = rounded(lb_from_kg(weights.last().weight_kg), 1)
+    assert f"{latest} lb latest ({weights.last().date.isoformat()})" in text
+    readings = list(BloodPressure.objects.filter(patient=demo, date__range=(start, end)))
+    systolic = rounded(D(sum(r.systolic for r in readings)) / len(readings), 0)
+    diastolic = rounded(D(sum(r.diastolic for r in readings)) / len(readings), 0)
+    assert f"{systolic}/{diastolic} mmHg average of {len(readings)} readings" in text
+    dipstick_days = days.exclude(dipstick=None).count()
+    assert f"dipstick {dipstick_days} of 28" in text
+    assert f"weight {weights.count()} of 28" in text
+    assert "Meets the complete remission definition" in text
+    assert "stage G2" in text
+
+
+def test_90_days_is_at_most_two_pages(demo_client, demo):
+    pages = pdf_pages(get_pdf(demo_client, demo, 90, "letter").content)
+    assert len(pages) <= 2
+    assert f"Page 1 of {len(pages)}" in flat(pages[0])
+
+
+def test_365_days_is_at_most_two_pages_with_the_steroid_taper(demo_client, demo):
+    pages = pdf_pages(get_pdf(demo_client, demo, 365).content)
+    assert len(pages) <= 2
+    text = flat(" ".join(pages))
+    assert "Prednisone, mg/day" in text
+    assert "Relapse" in text  # the event
+    for heading in SECTIONS:
+        assert heading in text, heading
+
+
+def test_the_pdf_is_a_download_that_is_never_cached(demo_client, demo):
+    response = get_pdf(demo_client, demo, 14)
+    start, end = period_of(demo, 14)
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="visit-summary-Alex-Rivera-demo-{start.isoformat()}-to-'
+        f'{end.isoformat()}.pdf"'
+    )
+
+
+def test_making_a_pdf_remembers_the_period_and_paper(demo_client, demo):
+    SummaryPrint.objects.filter(patient=demo).delete()
+    get_pdf(demo_client, demo, 14, "letter")
+    made = SummaryPrint.objects.get(patient=demo)
+    assert (made.paper, made.end) == ("letter", demo.today())
+    page = demo_client.get(reverse("patient_summary", kwargs={"pid": demo.public_id}))
+    content = page.content.decode()
+    assert 'id="paper-letter" value="letter" checked' in content
+    # A reprint for the same visit keeps its start.
+    assert f'value="{made.start.isoformat()}"' in content
+
+
+def test_the_page_shows_the_same_summary(demo_client, demo):
+    response = demo_client.get(reverse("patient_summary", kwargs={"pid": demo.public_id}))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    for heading in SECTIONS:
+        assert heading in content, heading
+    assert 'href="/learn/glossary/#upcr"' in content
+    assert "Download PDF" in content
+    assert content.count("<svg") >= 4
+
+
+def test_the_glossary_links_exist(demo):
+    assert set(summary.GLOSSARY) <= set(GlossaryTerm.objects.values_list("slug", flat=True))
+
+
+def build(patient, days):
+    end = patient.today()
+    return summary.build_summary(
+        patient, end - timedelta(days=days - 1), end, today=end, printed_by="x"
+    )
+
+
+def test_query_count_does_not_grow_with_the_period(demo):
+    with CaptureQueriesContext(connection) as short:
+        build(demo, 28)
+    with CaptureQueriesContext(connection) as long:
+        build(demo, 365)
+    assert len(short) == len(long) == 8
+
+
+def test_query_count_does_not_grow_with_the_history(owner):
+    counts = []
+    for stored in (30, 1825):
+        call_command(
+            "seed_demo",
+            "--force",
+            "--days",
+            str(stored),
+            "--email",
+            f"q{stored}@example.org",
+            stdout=io.StringIO(),
+        )
+        patient = Patient.objects.get(access__user__email=f"q{stored}@example.org")
+        with CaptureQueriesContext(connection) as queries:
+            build(patient, 28)
+        counts.append(len(queries))
+    assert counts == [8, 8]
+
+
+# Access and input -------------------------------------------------------------------------------
+
+
+def summary_url(patient):
+    return reverse("patient_summary", kwargs={"pid": patient.public_id})
+
+
+def pdf_url(patient):
+    return reverse("patient_summary_pdf", kwargs={"pid": patient.public_id})
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "viewer"])
+def test_caregivers_can_open_and_print(request, client_for, patient, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(summary_url(patient)).status_code == 200
+    response = client.get(pdf_url(patient))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("role", ["stranger", "revoked"])
+def test_others_get_404(request, client_for, patient, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(summary_url(patient)).status_code == 404
+    assert client.get(pdf_url(patient)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, patient):
+    for url in (summary_url(patient), pdf_url(patient)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_post_is_not_allowed(client_for, owner, patient):
+    client = client_for(owner)
+    assert client.post(summary_url(patient)).status_code == 405
+    assert client.post(pdf_url(patient)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"start": "2025-03-10", "end": "2025-03-01"}, "The end date must be on or after"),
+        ({"start": "nonsense", "end": "2025-03-01"}, "Enter a valid date"),
+        ({"start": "2020-01-01", "end": "2025-03-01"}, "Choose at most 732 days"),
+        ({"start": "2025-03-01", "end": "2999-01-01"}, "cannot be in the future"),
+        ({"start": "1970-03-01", "end": "1970-03-02"}, "before the date of birth"),
+    ],
+)
+def test_bad_periods_get_clear_errors(client_for, owner, patient, query, message):
+    client = client_for(owner)
+    response = client.get(summary_url(patient), query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    pdf = client.get(pdf_url(patient), query, follow=True)
+    assert message in pdf.content.decode()
+
+
+def test_quick_choices_link_to_their_periods(client_for, owner, patient):
+    content = client_for(owner).get(summary_url(patient)).content.decode()
+    today = patient.today()
+    for days in (14, 28, 90):
+        start = today - timedelta(days=days - 1)
+        assert f"?start={start.isoformat()}&amp;end={today.isoformat()}" in content
+
+
+def test_too_little_data_is_said_not_drawn(client_for, owner, patient):
+    text = flat(" ".join(pdf_pages(client_for(owner).get(pdf_url(patient)).content)))
+    assert "Too little data to draw a fair chart" in text
+    assert "No weight recorded in this period." in text
+    assert "No lab results yet." in text
+
+
+# User-written text and the renderer (SECURITY.md "PDF rendering") --------------------------------
+
+
+def test_user_text_is_escaped_and_nothing_is_fetched(client_for, owner, patient, listener):  # noqa: F811
+    port, attempts = listener
+    probe = f'<img src="http://127.0.0.1:{port}/"> <img src="file:///etc/passwd">'
+    today = patient.today()
+    make_day(patient, today, owner, weight_kg=D("70"), note=probe)
+    Event.objects.create(patient=patient, date=today, kind="other", note=probe)
+    Question.objects.create(patient=patient, text=f"Q {probe}")
+    make_medication(patient, Purpose.OTHER, today - timedelta(days=2), name=f"M {probe}"[:80])
+    LabResult.objects.create(
+        patient=patient,
+        date=today,
+        kind="upcr",
+        value_entered=1,
+        unit_entered="g/g",
+        value=1,
+        note=probe,
+    )
+    BloodPressure.objects.create(
+        patient=patient, date=today, time=time(8), systolic=120, diastolic=80
+    )
+    client = client_for(owner)
+    page = client.get(summary_url(patient)).content.decode()
+    assert "<img" not in page
+    assert "&lt;img src=&quot;http://127.0.0.1" in page
+    response = client.get(pdf_url(patient))
+    text = flat(" ".join(pdf_pages(response.content)))
+    assert f'<img src="http://127.0.0.1:{port}/">' in text
+    assert "root:" not in text
+    assert b"root:x:" not in response.content
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(response.content)).pages) == 0
+    assert attempts == []
+
+
+def test_a_child_gets_the_labs_egfr_and_no_adult_weight_rules(client_for, owner, patient):
+    patient.birth_date = patient.today() - timedelta(days=365 * 10)
+    patient.sex = "male"
+    patient.save()
+    today = patient.today()
+    LabResult.objects.create(
+        patient=patient,
+        date=today,
+        kind="egfr",
+        value_entered=95,
+        unit_entered="mL/min/1.73m2",
+        value=95,
+    )
+    LabResult.objects.create(
+        patient=patient,
+        date=today,
+        kind="creatinine",
+        value_entered=D("0.5"),
+        unit_entered="mg/dL",
+        value=D("0.5"),
+    )
+    for back in range(3):
+        make_day(patient, today - timedelta(days=back), owner, weight_kg=D("30") + back)
+    text = flat(client_for(owner).get(summary_url(patient)).content.decode())
+    assert "Under 18" in text
+    assert "95</strong> mL/min/1.73 m²" in text
+    assert "For children under 18" in text
+
+
+def test_steroid_dose_and_changes_show_in_the_period(client_for, owner, patient):
+    today = patient.today()
+    medication = make_medication(patient, Purpose.STEROID, today - timedelta(days=40), dose="60")
+    medication.dose_steps.create(starts_on=today - timedelta(days=5), dose=40)
+    text = flat(client_for(owner).get(summary_url(patient)).content.decode())
+    assert (
+        f"{(today - timedelta(days=5)).isoformat()}</span> Prednisone: "
+        "dose 60 mg once a day → 40 mg once a day" in text
+    )
+    assert "Prednisone, mg/day" in text
+
+
+def test_the_bp_target_is_counted_when_entered(client_for, owner, patient):
+    patient.bp_target_systolic, patient.bp_target_diastolic = 130, 80
+    patient.save()
+    today = patient.today()
+    for systolic in (120, 140):
+        BloodPressure.objects.create(
+            patient=patient, date=today, time=time(8), systolic=systolic, diastolic=75
+        )
+    text = flat(client_for(owner).get(summary_url(patient)).content.decode())
+    assert "<strong>50%</strong> (1 of 2)" in text
+    assert "target 130/80 or lower (care team)" in text
+
+
+def test_default_period_without_a_summary_is_28_days(client_for, owner, patient):
+    content = client_for(owner).get(summary_url(patient)).content.decode()
+    today = patient.today()
+    assert f'value="{(today - timedelta(days=27)).isoformat()}"' in content
+    assert "(28 days)" in content
