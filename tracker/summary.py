@@ -883,6 +883,8 @@ def build_summary(
         on_immunosuppression=on_immunosuppression,
         today=end,
         since=start,
+        weight_unit=patient.weight_unit,
+        temperature_unit=patient.temperature_unit,
     )
     weight_unit = patient.weight_unit
     limit_1 = alerts.active_threshold(thresholds, "weight_gain_1d_kg", is_child=is_child)
