@@ -3,8 +3,9 @@
 exists); view role changing anything → 403; anonymous → log in; a method a URL does not take
 → 405. The owner's own pages (sharing, deleting the patient): caregivers 403, others 404.
 Roles: owner, edit, view, revoked, invited-not-accepted, stranger, anonymous, and the
-clinician-link holder (no account: its link opens, every patient URL sends it to log in). A refused request leaves no line in
-the access log. The walk below fails when a patient URL is added without a row here."""
+clinician-link holder (no account: its link opens, every patient URL sends it to log in).
+A refused request leaves no line in the access log. The walk below fails when a patient URL is
+added without a row here."""
 
 from datetime import date, time
 

@@ -1359,16 +1359,18 @@ def summary_period(link: ClinicianLink) -> summary.Period:
 # Everything, for the owner: the FHIR Bundle and the records FHIR leaves out -------------------
 
 
+def record_values(row, drop) -> dict:
+    """A row's own fields (not the database ids), and who entered it by email."""
+    fields = [f.name for f in row._meta.concrete_fields if not f.is_relation and f.name not in drop]
+    values = {name: getattr(row, name) for name in fields}
+    if "entered_by" in drop:
+        values["entered_by"] = row.entered_by.email if row.entered_by else None
+    return values
+
+
 def records_of(queryset, drop=("id", "patient", "entered_by")) -> list[dict]:
-    """Each row's own fields (not the database ids), and who entered it by email."""
-    fields = [f.name for f in queryset.model._meta.concrete_fields if f.name not in drop]
-    rows = []
-    for row in queryset.select_related(*(["entered_by"] if "entered_by" in drop else [])):
-        values = {name: getattr(row, name) for name in fields}
-        if "entered_by" in drop:
-            values["entered_by"] = row.entered_by.email if row.entered_by else None
-        rows.append(values)
-    return rows
+    related = ["entered_by"] if "entered_by" in drop else []
+    return [record_values(row, drop) for row in queryset.select_related(*related)]
 
 
 @require_safe
@@ -1385,17 +1387,21 @@ def export_everything(request: HttpRequest, pid: str) -> HttpResponse:
         patient.public_id, patient.display_name, patient.birth_date, patient.sex, patient.time_zone
     )
     now = timezone.now()
+    steps: dict[int, list[dict]] = {}
+    for step in DoseStep.objects.filter(medication__patient=patient).order_by("starts_on"):
+        steps.setdefault(step.medication_id, []).append(step)
     medications = []
     for medication in patient.medications.order_by("started_on", "pk").select_related("entered_by"):
-        values = records_of(patient.medications.filter(pk=medication.pk))[0]
-        values["dose_steps"] = records_of(
-            medication.dose_steps.order_by("starts_on"), drop=("id", "medication", "entered_by")
-        )
+        values = record_values(medication, ("id", "patient", "entered_by"))
+        values["dose_steps"] = [
+            record_values(step, ("id", "medication", "entered_by"))
+            for step in steps.get(medication.pk, [])
+        ]
         medications.append(values)
     everything = {
         "format": "fsgs-portal-export/1",
         "exported_at": now,
-        "patient": records_of(Patient.objects.filter(pk=patient.pk), drop=("id",))[0],
+        "patient": record_values(patient, drop=("id",)),
         "fhir_bundle": exports.fhir_bundle(info, export_rows(patient), labs, now),
         "diary_days": records_of(patient.diary_days.order_by("date")),
         "blood_pressures": records_of(patient.blood_pressures.order_by("date", "time")),
