@@ -53,7 +53,7 @@ def test_the_owner_downloads_everything(client_for, owner, patient, records):
     assert data["blood_pressures"][0]["systolic"] == 120
     assert data["labs"][0]["kind"] == "upcr"
     assert [m["name"] for m in data["medications"]] == ["Prednisolone", "Enalapril"]
-    assert data["medications"][0]["dose_steps"][0]["dose"] == "30.000"
+    assert [s["dose"] for s in data["medications"][0]["dose_steps"]] == ["40.000", "30.000"]
     assert data["events"][0]["note"] == "cold"
     assert data["questions"][0]["text"] == "When can we taper?"
     assert "id" not in data["events"][0]

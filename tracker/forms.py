@@ -1240,6 +1240,9 @@ class ClinicianLinkForm(PasswordConfirmForm):
     def __init__(self, *args, patient: Patient, max_days: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient, self.max_days = patient, max_days
+        if "password" in self.fields:
+            # The invitation form on the same page asks too: each label says which form it is.
+            self.fields["password"].label = _("Password again, to make the link")
 
     def clean(self):
         cleaned = super().clean()
