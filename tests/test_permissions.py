@@ -2,9 +2,10 @@
 × GET and POST. Not yours or revoked → 404 (never 403, which would leak that the patient
 exists); view role changing anything → 403; anonymous → log in; a method a URL does not take
 → 405. The owner's own pages (sharing, deleting the patient): caregivers 403, others 404.
-Roles: owner, edit, view, revoked, invited-not-accepted, stranger, anonymous (the clinician-link
-holder joins when the token-authenticated summary lands). A refused request leaves no line in
-the access log. The walk below fails when a patient URL is added without a row here."""
+Roles: owner, edit, view, revoked, invited-not-accepted, stranger, anonymous, and the
+clinician-link holder (no account: its link opens, every patient URL sends it to log in).
+A refused request leaves no line in the access log. The walk below fails when a patient URL is
+added without a row here."""
 
 from datetime import date, time
 
@@ -17,6 +18,7 @@ from tests.test_url_walk import ALL_ROUTES
 from tracker.models import (
     AccessLog,
     BloodPressure,
+    ClinicianLink,
     DoseStep,
     Event,
     Invitation,
@@ -68,11 +70,20 @@ PATIENT_URLS = {
     "diary_import": (WRITE, True),
     "patient_summary": (READ, False),
     "patient_summary_pdf": (READ, False),
+    "clinician_link_create": (None, True),
+    "clinician_link_revoke": (None, True),
+    "export_everything": (OWNER, False),
 }
 # POST-only URLs that are the owner's alone.
-OWNER_POSTS = {"sharing_invite", "invitation_cancel", "caregiver_revoke"}
+OWNER_POSTS = {
+    "sharing_invite",
+    "invitation_cancel",
+    "caregiver_revoke",
+    "clinician_link_create",
+    "clinician_link_revoke",
+}
 # "invited": has an account and an open invitation to this patient, not yet accepted.
-ROLES = ["owner", "editor", "viewer", "revoked", "invited", "stranger", "anonymous"]
+ROLES = ["owner", "editor", "viewer", "revoked", "invited", "stranger", "anonymous", "clinician"]
 CASES = [
     (name, role, method) for name in PATIENT_URLS for role in ROLES for method in ("GET", "POST")
 ]
@@ -104,7 +115,10 @@ def records(patient, owner):
     event = Event.objects.create(patient=patient, date=DAY, kind="infection")
     question = Question.objects.create(patient=patient, text="Why?")
     invitation, _ = Invitation.issue(patient, "later@example.org", Role.VIEW, owner)
+    link, token = ClinicianLink.issue(patient, date(2025, 3, 1), DAY, 7, owner)
     return {
+        "clinician_link": link.pk,
+        "token": token,
         "invitation": invitation.pk,
         "day": DAY,
         "step": step.pk,
@@ -128,6 +142,7 @@ PK_OF = {
     "question_answer": "question",
     "question_delete": "question",
     "invitation_cancel": "invitation",
+    "clinician_link_revoke": "clinician_link",
     "caregiver_access": "grant",
     "caregiver_revoke": "grant",
 }
@@ -148,7 +163,7 @@ def url_for(name: str, patient, records) -> str:
 
 def expected(name: str, role: str, method: str) -> int | str:
     get, takes_post = PATIENT_URLS[name]
-    if role == "anonymous":
+    if role in ("anonymous", "clinician"):
         return "login"
     if (method == "GET" and get is None) or (method == "POST" and not takes_post):
         return 405
@@ -175,7 +190,11 @@ def invited(patient, owner):
 def test_permission_matrix(request, client, client_for, patient, records, name, role, method):
     for who in ("editor", "viewer", "revoked", "invited", "stranger"):
         request.getfixturevalue(who)
-    if role != "anonymous":
+    if role == "clinician":
+        # The link holder has just opened its link in this browser: that opens nothing else.
+        token = records["token"]
+        assert client.get(reverse("clinician_summary", kwargs={"token": token})).status_code == 200
+    elif role != "anonymous":
         client = client_for(request.getfixturevalue(role))
     path = url_for(name, patient, records)
     response = client.get(path) if method == "GET" else client.post(path, {})
@@ -190,3 +209,13 @@ def test_permission_matrix(request, client, client_for, patient, records, name, 
     if response.status_code in (403, 404):
         assert patient.display_name not in response.content.decode()
         assert not AccessLog.objects.filter(path=path).exists()
+
+
+def test_the_clinician_link_holder_reaches_its_two_urls(client, patient, records):
+    token = records["token"]
+    page = client.get(reverse("clinician_summary", kwargs={"token": token}))
+    pdf = client.get(reverse("clinician_summary_pdf", kwargs={"token": token}))
+    assert page.status_code == 200
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert client.post(reverse("clinician_summary", kwargs={"token": token})).status_code == 405

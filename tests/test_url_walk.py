@@ -19,6 +19,8 @@ PUBLIC = {
     "set_language",
     "admin:login",
     "invitation_accept",  # says "log in or sign up" without telling who invited whom
+    "clinician_summary",  # a token in the path; unknown, expired or revoked: 404
+    "clinician_summary_pdf",
 }
 PUBLIC_PREFIXES = ("education:",)
 

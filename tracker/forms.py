@@ -18,6 +18,7 @@ from tracker.models import (
     ALERT_SYSTOLIC_MIN,
     ALERT_WEIGHT_GAIN_KG_MAX,
     ALERT_WEIGHT_GAIN_KG_MIN,
+    CLINICIAN_LINK_MAX_DAYS,
     DIASTOLIC_MAX,
     DIASTOLIC_MIN,
     LAB_SHORT_NAMES,
@@ -1200,6 +1201,56 @@ class SummaryPeriodForm(forms.Form):
             if day and (problem := self.patient.date_problem(day)):
                 self.add_error(name, problem)
         if self.errors or not (start and end):
+            return cleaned
+        if start > end:
+            self.add_error(
+                "end",
+                _(
+                    "The end date must be on or after the start date — you chose %(start)s "
+                    "to %(end)s."
+                )
+                % {"start": start.isoformat(), "end": end.isoformat()},
+            )
+        elif (end - start).days + 1 > self.max_days:
+            self.add_error(
+                "start",
+                _("Choose at most %(max)d days — you chose %(days)d.")
+                % {"max": self.max_days, "days": (end - start).days + 1},
+            )
+        return cleaned
+
+
+# Clinician link -----------------------------------------------------------------------------------
+
+
+class ClinicianLinkForm(PasswordConfirmForm):
+    """A read-only link to the visit summary of one period, valid 1 to 30 days (the password
+    again, as every grant of access)."""
+
+    start = forms.DateField(label=_("Summary from"), widget=DateInput())
+    end = forms.DateField(label=_("Summary to"), widget=DateInput())
+    days = forms.IntegerField(
+        label=_("The link works for (days)"),
+        min_value=1,
+        max_value=CLINICIAN_LINK_MAX_DAYS,
+        initial=7,
+        help_text=_("From 1 to 30 days. You can revoke it sooner."),
+    )
+
+    def __init__(self, *args, patient: Patient, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient, self.max_days = patient, max_days
+        if "password" in self.fields:
+            # The invitation form on the same page asks too: each label says which form it is.
+            self.fields["password"].label = _("Password again, to make the link")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and (problem := self.patient.date_problem(day)):
+                self.add_error(name, problem)
+        if not (start and end) or "start" in self.errors or "end" in self.errors:
             return cleaned
         if start > end:
             self.add_error(

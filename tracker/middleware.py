@@ -8,6 +8,17 @@ from tracker.models import AccessAction, AccessLog, Patient, Role
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def redacted_path(request) -> str:
+    """The request's path for the log, with any secret token in it (a clinician link, an
+    invitation) replaced: the log shows what was opened, never a key that opens it."""
+    match = getattr(request, "resolver_match", None)
+    path = request.get_full_path()
+    token = match.kwargs.get("token") if match is not None else None
+    if token:
+        path = path.replace(token, "[token]")
+    return path[:500]
+
+
 def user_label(user) -> str:
     return f"{user.name} ({user.email})" if user.name else user.email
 
@@ -49,7 +60,7 @@ class AccessLogMiddleware:
             role=patient.role or "",
             action=AccessAction.CHANGE if changing else AccessAction.VIEW,
             page=match.view_name[:100],
-            path=request.get_full_path()[:500],
+            path=redacted_path(request),
             method=request.method,
             status=response.status_code,
             ip=client_address(request),

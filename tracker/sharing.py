@@ -23,6 +23,7 @@ SECTIONS = {
     "summary.pdf": gettext_lazy("the visit summary PDF"),
     "export.csv": gettext_lazy("the data download (CSV)"),
     "export.json": gettext_lazy("the data download (JSON)"),
+    "export-all.json": gettext_lazy("the download of everything (JSON)"),
     "sharing": gettext_lazy("sharing"),
     "profile": gettext_lazy("the profile"),
     "delete": gettext_lazy("deleting the diary"),

@@ -111,3 +111,24 @@ urlpatterns += [
     path(f"{patient}summary/", views.patient_summary, name="patient_summary"),
     path("patients/<pid:pid>/summary.pdf", views.patient_summary_pdf, name="patient_summary_pdf"),
 ]
+
+# Clinician link: made and revoked on the sharing page; the token in the path opens the summary
+urlpatterns += [
+    path(
+        f"{patient}sharing/clinician-links/",
+        views.clinician_link_create,
+        name="clinician_link_create",
+    ),
+    path(
+        f"{patient}sharing/clinician-links/<int:pk>/revoke/",
+        views.clinician_link_revoke,
+        name="clinician_link_revoke",
+    ),
+    path("c/<str:token>/", views.clinician_summary, name="clinician_summary"),
+    path("c/<str:token>/summary.pdf", views.clinician_summary_pdf, name="clinician_summary_pdf"),
+]
+
+# Everything, for the owner (the account page's "Your data")
+urlpatterns += [
+    path(f"{patient}export-all.json", views.export_everything, name="export_everything"),
+]

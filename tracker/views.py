@@ -18,6 +18,7 @@ from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,6 +43,7 @@ from tracker.forms import (
     AnswerForm,
     BaselineForm,
     BloodPressureForm,
+    ClinicianLinkForm,
     DeleteWithPasswordForm,
     DiaryDayForm,
     DiaryImportForm,
@@ -59,13 +61,15 @@ from tracker.forms import (
     TrendPeriodForm,
 )
 from tracker.guides import measure_link
-from tracker.middleware import user_label
+from tracker.middleware import redacted_path, user_label
 from tracker.models import (
+    CLINICIAN_LINK_MAX_DAYS,
     INVITATION_DAYS,
     SWELLING_FIELDS,
     AccessAction,
     AccessLog,
     CareAccess,
+    ClinicianLink,
     DiaryDay,
     DoseStep,
     Invitation,
@@ -735,6 +739,7 @@ def sharing_words() -> dict[str, str]:
         "invitation_cancel": _("cancelled an invitation"),
         "caregiver_access": _("changed what a caregiver may do"),
         "caregiver_revoke": _("removed a caregiver’s access"),
+        **clinician_words(),
     }
 
 
@@ -752,7 +757,16 @@ def log_lines(rows) -> list[LogLine]:
     return lines
 
 
-def render_sharing(request, patient: Patient, *, invite_form=None, new_link=None, status=200):
+def render_sharing(
+    request,
+    patient: Patient,
+    *,
+    invite_form=None,
+    new_link=None,
+    clinician_form=None,
+    new_clinician_link=None,
+    status=200,
+):
     log_page = Paginator(patient.access_log.all(), ACCESS_LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -769,6 +783,7 @@ def render_sharing(request, patient: Patient, *, invite_form=None, new_link=None
         "invitation_days": INVITATION_DAYS,
         "log_page": log_page,
         "log_lines": log_lines(log_page.object_list),
+        **clinician_context(request, patient, clinician_form, new_clinician_link),
     }
     return render(request, "tracker/sharing.html", context, status=status)
 
@@ -1192,3 +1207,215 @@ def patient_summary_pdf(request: HttpRequest, pid: str) -> HttpResponse:
     if request.method == "GET":
         summary.record_print(patient, period, paper, request.user)
     return pdf_response(pdf, summary.filename(patient.display_name, period))
+
+
+# Clinician link: made and revoked by the owner on the sharing page; opened without an account ----
+
+
+def clinician_words() -> dict[str, str]:
+    return {
+        "clinician_link_create": _("made a clinician link"),
+        "clinician_link_revoke": _("revoked a clinician link"),
+        "clinician_summary": _("opened the visit summary through a clinician link"),
+        "clinician_summary_pdf": _("downloaded the visit summary PDF through a clinician link"),
+    }
+
+
+def clinician_context(request, patient: Patient, form=None, new_link=None) -> dict:
+    today = patient.today()
+    start = today - timedelta(days=27)
+    return {
+        "clinician_form": form
+        or ClinicianLinkForm(
+            prefix="clinician",
+            request=request,
+            patient=patient,
+            max_days=summary.MAX_DAYS,
+            initial={"start": max(start, patient.birth_date or start), "end": today},
+        ),
+        "clinician_links": patient.clinician_links.all(),
+        "new_clinician_link": new_link,
+        "clinician_max_days": CLINICIAN_LINK_MAX_DAYS,
+        "now": timezone.now(),
+    }
+
+
+@require_POST
+def clinician_link_create(request: HttpRequest, pid: str) -> HttpResponse:
+    """Make a link; its full address is shown this once (only the token's hash is kept)."""
+    patient = patient_for(request.user, pid, owner=True)
+    form = ClinicianLinkForm(
+        request.POST,
+        prefix="clinician",
+        request=request,
+        patient=patient,
+        max_days=summary.MAX_DAYS,
+    )
+    if not form.is_valid():
+        return render_sharing(request, patient, clinician_form=form)
+    form.confirmed()
+    data = form.cleaned_data
+    link, token = ClinicianLink.issue(
+        patient, data["start"], data["end"], data["days"], request.user
+    )
+    url = request.build_absolute_uri(reverse("clinician_summary", kwargs={"token": token}))
+    return render_sharing(request, patient, new_clinician_link={"url": url, "link": link})
+
+
+@require_POST
+def clinician_link_revoke(request: HttpRequest, pid: str, pk: int) -> HttpResponse:
+    patient = patient_for(request.user, pid, owner=True)
+    link = get_object_or_404(patient.clinician_links.usable(), pk=pk)
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    messages.success(request, _("The clinician link no longer works."))
+    return redirect("sharing_page", pid=pid)
+
+
+def clinician_link_for(request, token: str) -> ClinicianLink:
+    """The usable link with this token, else 404 (unknown, expired and revoked alike)."""
+    link = (
+        ClinicianLink.objects.usable()
+        .select_related("patient")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
+
+
+def log_clinician_use(request, link: ClinicianLink, status: int) -> None:
+    """Each use of a link, for the owner's access log: no user, the address, no token."""
+    AccessLog.objects.create(
+        patient_id=link.patient_id,
+        user=None,
+        who=_("Clinician link (%(start)s to %(end)s)")
+        % {"start": link.start.isoformat(), "end": link.end.isoformat()},
+        role="",
+        action=AccessAction.VIEW,
+        page=request.resolver_match.view_name[:100],
+        path=redacted_path(request),
+        method=request.method,
+        status=status,
+        ip=client_address(request),
+    )
+
+
+def clinician_headers(response: HttpResponse) -> HttpResponse:
+    """Not cached, and no Referer carrying the token to any page the summary links to."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def clinician_visit(request, link: ClinicianLink) -> summary.VisitSummary:
+    paper = request.GET.get("paper")
+    return summary.build_summary(
+        link.patient,
+        link.start,
+        link.end,
+        today=link.patient.today(),
+        printed_by=_("a clinician link"),
+        paper=paper if paper in Paper.values else Paper.A4,
+    )
+
+
+@login_not_required
+@require_safe
+def clinician_summary(request: HttpRequest, token: str) -> HttpResponse:
+    """The visit summary of the link's period only: no period choice, no diary navigation."""
+    link = clinician_link_for(request, token)
+    visit = clinician_visit(request, link)
+    context = {
+        "patient": link.patient,
+        "link": link,
+        "summary": visit,
+        "papers": Paper.choices,
+        "pdf_url": reverse("clinician_summary_pdf", kwargs={"token": token}),
+    }
+    response = render(request, "tracker/clinician_summary.html", context)
+    log_clinician_use(request, link, response.status_code)
+    return clinician_headers(response)
+
+
+@login_not_required
+@require_safe
+def clinician_summary_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    link = clinician_link_for(request, token)
+    visit = clinician_visit(request, link)
+    html = render_to_string("pdf/summary.html", {"summary": visit}, request=request)
+    response = pdf_response(
+        render_pdf(html), summary.filename(link.patient.display_name, summary_period(link))
+    )
+    log_clinician_use(request, link, response.status_code)
+    return clinician_headers(response)
+
+
+def summary_period(link: ClinicianLink) -> summary.Period:
+    return summary.Period(link.start, link.end)
+
+
+# Everything, for the owner: the FHIR Bundle and the records FHIR leaves out -------------------
+
+
+def record_values(row, drop) -> dict:
+    """A row's own fields (not the database ids), and who entered it by email."""
+    fields = [f.name for f in row._meta.concrete_fields if not f.is_relation and f.name not in drop]
+    values = {name: getattr(row, name) for name in fields}
+    if "entered_by" in drop:
+        values["entered_by"] = row.entered_by.email if row.entered_by else None
+    return values
+
+
+def records_of(queryset, drop=("id", "patient", "entered_by")) -> list[dict]:
+    related = ["entered_by"] if "entered_by" in drop else []
+    return [record_values(row, drop) for row in queryset.select_related(*related)]
+
+
+@require_safe
+def export_everything(request: HttpRequest, pid: str) -> HttpResponse:
+    """One JSON file: the FHIR Bundle (export.json) and every diary record as entered —
+    days with notes and swelling, readings, labs, medicines with their dose steps, events
+    and questions, which the Bundle does not carry."""
+    patient = patient_for(request.user, pid, owner=True)
+    labs = [
+        exports.Lab(lab.date, lab.kind, lab.name, lab.value, lab.value_entered, lab.unit_entered)
+        for lab in patient.labs.order_by("date", "pk")
+    ]
+    info = exports.PatientInfo(
+        patient.public_id, patient.display_name, patient.birth_date, patient.sex, patient.time_zone
+    )
+    now = timezone.now()
+    steps: dict[int, list[dict]] = {}
+    for step in DoseStep.objects.filter(medication__patient=patient).order_by("starts_on"):
+        steps.setdefault(step.medication_id, []).append(step)
+    medications = []
+    for medication in patient.medications.order_by("started_on", "pk").select_related("entered_by"):
+        values = record_values(medication, ("id", "patient", "entered_by"))
+        values["dose_steps"] = [
+            record_values(step, ("id", "medication", "entered_by"))
+            for step in steps.get(medication.pk, [])
+        ]
+        medications.append(values)
+    everything = {
+        "format": "fsgs-portal-export/1",
+        "exported_at": now,
+        "patient": record_values(patient, drop=("id",)),
+        "fhir_bundle": exports.fhir_bundle(info, export_rows(patient), labs, now),
+        "diary_days": records_of(patient.diary_days.order_by("date")),
+        "blood_pressures": records_of(patient.blood_pressures.order_by("date", "time")),
+        "labs": records_of(patient.labs.order_by("date", "pk")),
+        "medications": medications,
+        "events": records_of(patient.events.order_by("date", "pk")),
+        "questions": records_of(patient.questions.order_by("created_at", "pk")),
+    }
+    response = download(
+        json.dumps(everything, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        "application/json; charset=utf-8",
+        patient,
+        "json",
+    )
+    name = response["Content-Disposition"].replace("fsgs-diary-", "fsgs-diary-everything-")
+    response["Content-Disposition"] = name
+    return response
