@@ -1180,6 +1180,28 @@ class DiaryImportForm(forms.Form):
 # Visit summary -----------------------------------------------------------------------------------
 
 
+def check_period(form, start, end) -> None:
+    """Errors next to a period's dates: each a day the diary can hold, start not after end, at
+    most form.max_days days (the summary's period form and the clinician link share this)."""
+    for name, day in (("start", start), ("end", end)):
+        if day and (problem := form.patient.date_problem(day)):
+            form.add_error(name, problem)
+    if not (start and end) or "start" in form.errors or "end" in form.errors:
+        return
+    if start > end:
+        form.add_error(
+            "end",
+            _("The end date must be on or after the start date — you chose %(start)s to %(end)s.")
+            % {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    elif (end - start).days + 1 > form.max_days:
+        form.add_error(
+            "start",
+            _("Choose at most %(max)d days — you chose %(days)d.")
+            % {"max": form.max_days, "days": (end - start).days + 1},
+        )
+
+
 class SummaryPeriodForm(forms.Form):
     """The summary's period from ?start=&end= (GET): dates the diary can hold, start not after end,
     at most summary.MAX_DAYS days."""
@@ -1196,27 +1218,7 @@ class SummaryPeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        for name, day in (("start", start), ("end", end)):
-            if day and (problem := self.patient.date_problem(day)):
-                self.add_error(name, problem)
-        if self.errors or not (start and end):
-            return cleaned
-        if start > end:
-            self.add_error(
-                "end",
-                _(
-                    "The end date must be on or after the start date — you chose %(start)s "
-                    "to %(end)s."
-                )
-                % {"start": start.isoformat(), "end": end.isoformat()},
-            )
-        elif (end - start).days + 1 > self.max_days:
-            self.add_error(
-                "start",
-                _("Choose at most %(max)d days — you chose %(days)d.")
-                % {"max": self.max_days, "days": (end - start).days + 1},
-            )
+        check_period(self, cleaned.get("start"), cleaned.get("end"))
         return cleaned
 
 
@@ -1246,25 +1248,5 @@ class ClinicianLinkForm(PasswordConfirmForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        for name, day in (("start", start), ("end", end)):
-            if day and (problem := self.patient.date_problem(day)):
-                self.add_error(name, problem)
-        if not (start and end) or "start" in self.errors or "end" in self.errors:
-            return cleaned
-        if start > end:
-            self.add_error(
-                "end",
-                _(
-                    "The end date must be on or after the start date — you chose %(start)s "
-                    "to %(end)s."
-                )
-                % {"start": start.isoformat(), "end": end.isoformat()},
-            )
-        elif (end - start).days + 1 > self.max_days:
-            self.add_error(
-                "start",
-                _("Choose at most %(max)d days — you chose %(days)d.")
-                % {"max": self.max_days, "days": (end - start).days + 1},
-            )
+        check_period(self, cleaned.get("start"), cleaned.get("end"))
         return cleaned
