@@ -145,7 +145,7 @@ def test_last_saved_by_is_shown_in_the_patients_time(client_for, owner):
     assert "Last saved by Olivia Owner on 10 March 2025, 07:00." in page
 
 
-DAY_PAGE_QUERIES = 10  # as the diary page: the day and its look-back come in one window
+DAY_PAGE_QUERIES = 9  # as the diary page: the day and its look-back come in one window
 
 
 @pytest.mark.parametrize("days", [30, 1825])

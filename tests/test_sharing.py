@@ -196,3 +196,18 @@ def test_the_switcher_lists_every_patient_when_there_are_several(client_for, pat
 def test_the_switcher_is_hidden_with_one_patient(client_for, owner, patient):
     page = client_for(owner).get(reverse("patient_diary", args=[patient.public_id]))
     assert "patient-switcher" not in page.content.decode()
+
+
+def test_a_revoked_grant_does_not_count_towards_the_switcher(client_for, patient, editor):
+    other = make_patient(editor, display_name="Second Child")
+    other.access.filter(user=editor).update(revoked_at="2025-01-01T00:00Z")
+    page = client_for(editor).get(reverse("patient_diary", args=[patient.public_id]))
+    text = page.content.decode()
+    assert "patient-switcher" not in text
+    assert "Second Child" not in text
+
+
+def test_the_switcher_shows_on_pages_outside_a_patient(client_for, patient, editor):
+    make_patient(editor, display_name="Second Child")
+    page = client_for(editor).get(reverse("education:index"))
+    assert "Second Child" in page.content.decode()

@@ -20,7 +20,8 @@ def patient_for(user, public_id: str, *, write: bool = False, owner: bool = Fals
     403, as the caregiver knows the patient exists.
     """
     patient = get_object_or_404(
-        Patient.objects.for_user(user).with_role(user).with_owner(), public_id=public_id
+        Patient.objects.for_user(user).with_role(user).with_owner().with_patient_count(user),
+        public_id=public_id,
     )
     reached.set(patient)
     if write and patient.role == Role.VIEW:

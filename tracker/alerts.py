@@ -348,9 +348,20 @@ class _Context:
     on_immunosuppression: bool
     weight_unit: str = "kg"
     temperature_unit: str = "C"
+    since: date | None = None
 
     def threshold(self, name: str):
         return active_threshold(self.thresholds, name, is_child=self.is_child)
+
+    @property
+    def shown_dates(self) -> list[date]:
+        """The dates an alert may be triggered on: all of them, or those from `since` on (earlier
+        days only serve as look-back, so no alert text is built for them)."""
+        return [on for on in self.index if self.since is None or on >= self.since]
+
+    @property
+    def shown_days(self) -> list[DayReadings]:
+        return [self.index[on] for on in self.shown_dates]
 
 
 _WEIGHT_WHAT_TO_DO = _(
@@ -368,7 +379,7 @@ def _weight_gain_alerts(context: _Context, rule: str, n_days: int, name: str) ->
     if limit is None:
         return []
     alerts = []
-    for on in context.index:
+    for on in context.shown_dates:
         gain = _weight_gain(context.index, on, n_days)
         if gain is None or gain.gain_kg < limit:
             continue
@@ -429,7 +440,7 @@ def _dipstick_relapse_alerts(context: _Context) -> list[Alert]:
             "(IPNA 2022), also a useful sign for adults."
         )
     alerts = []
-    for on in context.index:
+    for on in context.shown_dates:
         run = dipstick_run_ending(context.index, on, lambda grade: grade >= DIPSTICK_3_PLUS)
         if run is None:
             continue
@@ -455,7 +466,7 @@ def _dipstick_relapse_alerts(context: _Context) -> list[Alert]:
 
 def _dipstick_remission_alerts(context: _Context) -> list[Alert]:
     alerts = []
-    for on in context.index:
+    for on in context.shown_dates:
         run = dipstick_run_ending(context.index, on, lambda grade: 0 <= grade <= DIPSTICK_TRACE)
         if run is None:
             continue
@@ -513,7 +524,7 @@ def _fever_alerts(context: _Context) -> list[Alert]:
             rule_text=f"{rule_text} {_provenance(context.thresholds, ['fever_c'])}",
             guide_anchor="fever",
         )
-        for day in context.index.values()
+        for day in context.shown_days
         if day.temperature_c is not None and day.temperature_c >= limit
     ]
 
@@ -547,7 +558,7 @@ def _high_bp_alerts(context: _Context) -> list[Alert]:
         )
 
     alerts = []
-    for day in context.index.values():
+    for day in context.shown_days:
         high = [reading for reading in day.blood_pressures if is_high(reading)]
         if not high:
             continue
@@ -582,7 +593,7 @@ def _high_bp_alerts(context: _Context) -> list[Alert]:
 def _severe_swelling_alerts(context: _Context) -> list[Alert]:
     alerts = []
     last_seen: dict[str, tuple[int, date]] = {}  # site -> (grade, date) on its last recorded day
-    for day in context.index.values():
+    for day in context.shown_days:
         readings = []
         for site, grade in sorted(day.swelling.items(), key=_site_order):
             if grade is None:
@@ -640,7 +651,7 @@ def _less_urine_alerts(context: _Context) -> list[Alert]:
             rule_text=str(_("Much less urine than usual, or none, for a day.")),
             guide_anchor="less-urine",
         )
-        for day in context.index.values()
+        for day in context.shown_days
         if day.less_urine
     ]
 
@@ -701,10 +712,9 @@ def evaluate(
         on_immunosuppression=on_immunosuppression,
         weight_unit=weight_unit,
         temperature_unit=temperature_unit,
+        since=since,
     )
     alerts = []
     for rule in _RULE_FUNCTIONS:
         alerts.extend(rule(context))
-    if since is not None:
-        alerts = [alert for alert in alerts if alert.triggered_on >= since]
     return _sorted(alerts)

@@ -107,6 +107,18 @@ class PatientQuerySet(models.QuerySet):
         )
         return self.annotate(role=models.Subquery(grant.values("role")[:1]))
 
+    def with_patient_count(self, user):
+        """Annotate `user_patient_count`: how many patients this user can see, so a page that
+        has reached one patient knows without another query whether the user has others."""
+        grants = (
+            CareAccess.objects.filter(user=user, revoked_at__isnull=True, role__in=Role.values)
+            .order_by()
+            .values("user")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(user_patient_count=models.Subquery(grants[:1]))
+
     def with_owner(self):
         """Annotate `owner_user_id` (the first owner): "entered by" names show for others."""
         owners = CareAccess.objects.filter(
