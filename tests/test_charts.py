@@ -50,6 +50,36 @@ def parse(chart) -> ET.Element:
     return ET.fromstring(str(chart.svg))  # noqa: S314 (the SVG is ours, made by the test)
 
 
+def subpaths(path: ET.Element) -> list[str]:
+    """The pieces of a <path> that draws many shapes (cells, dots, triangles): one per M."""
+    return re.findall(r"M[^M]+", path.get("d"))
+
+
+def cells(root: ET.Element, fill_prefix: str = "url(") -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) of each cell drawn by the <path>s filled with `fill_prefix`..."""
+    found = []
+    for path in root.iter(f"{SVG}path"):
+        if (path.get("fill") or "").startswith(fill_prefix):
+            for piece in subpaths(path):
+                x, y, width, height = (
+                    float(n) for n in re.match(r"M(\S+) (\S+)h(\S+)v(\S+)h", piece).groups()
+                )
+                found.append((x, y, width, height))
+    return found
+
+
+def dots(root: ET.Element, css_class: str = "weights") -> list[tuple[float, float]]:
+    """Centres of the dots drawn by the path of this class (each "M x-r y a r r ...")."""
+    path = next((p for p in root.iter(f"{SVG}path") if p.get("class") == css_class), None)
+    if path is None:
+        return []
+    centres = []
+    for piece in subpaths(path):
+        left, y, radius = re.match(r"M(\S+) (\S+)a(\S+) ", piece).groups()
+        centres.append((float(left) + float(radius), float(y)))
+    return centres
+
+
 def all_charts(axis: DateAxis) -> list:
     """Every builder with a little of everything, as the summary page puts them together."""
     days = axis.days()
@@ -230,12 +260,9 @@ def test_every_chart_of_a_period_puts_a_day_at_the_same_x():
     axis = period(28)
     day = on(axis, 10)
     weight = weight_chart(axis, [(on(axis, 9), D(70)), (day, D(71))], seven_day_average=False)
-    circles = parse(weight).iter(f"{SVG}circle")
-    assert any(float(c.get("cx")) == pytest.approx(axis.x(day), abs=0.1) for c in circles)
-    tiles = parse(dipstick_tiles(axis, [(day, 3)]))
-    rects = [r for r in tiles.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(")]
-    centre = float(rects[0].get("x")) + float(rects[0].get("width")) / 2
-    assert centre == pytest.approx(axis.x(day), abs=0.1)  # coordinates have one decimal
+    assert any(x == pytest.approx(axis.x(day), abs=0.1) for x, _y in dots(parse(weight)))
+    [(x, _y, width, _height)] = cells(parse(dipstick_tiles(axis, [(day, 3)])))
+    assert x + width / 2 == pytest.approx(axis.x(day), abs=0.1)  # coordinates have one decimal
 
 
 def test_an_axis_must_not_end_before_it_starts():
@@ -285,7 +312,7 @@ def test_weight_uses_readings_before_the_period_for_the_average_but_does_not_dra
     chart = weight_chart(axis, points)
     assert chart.table_rows[0][0] == "2025-03-08"
     assert chart.table_rows[0][2] == "70.0"  # 7 readings in the window, 6 of them before the period
-    assert len(list(parse(chart).iter(f"{SVG}circle"))) == 7 + 1  # + the legend's dot
+    assert len(dots(parse(chart))) == 7  # one path of dots (the legend's is a <circle>)
 
 
 def test_lines_bridge_two_missing_days_but_not_three():
@@ -353,8 +380,10 @@ def test_dipstick_tiles_label_each_day_and_outline_missing_days():
     under_tiles = texts(root)
     assert "−" in under_tiles  # negative
     assert "4+" in under_tiles
-    outlines = [r for r in root.iter(f"{SVG}rect") if r.get("stroke-dasharray") == "2 2"]
-    assert len(outlines) == 12 + 1  # 12 days without a reading, + the legend's swatch
+    [missing] = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray") == "2 2"]
+    assert len(subpaths(missing)) == 12  # an outline for each day without a reading
+    tiles = len(cells(root)) + len(cells(root, "#")) - len(cells(root, "#FFFFFF"))
+    assert tiles == 2  # the two days with a reading
     assert chart.table_rows == [
         [on(axis, 0).isoformat(), "negative", "< 10"],
         [on(axis, 1).isoformat(), "4+", "≥ 1000"],
@@ -397,10 +426,12 @@ def test_blood_pressure_uses_two_marker_shapes_and_target_lines():
     readings = [(on(axis, 0), 128, 82), (on(axis, 0), 141, 91), (on(axis, 3), 118, 76)]
     chart = blood_pressure_chart(axis, readings, (130, 80))
     root = parse(chart)
-    markers = {m.get("id"): m for m in root.iter(f"{SVG}marker")}
-    assert set(markers) == {"blood-pressure-systolic", "blood-pressure-diastolic"}
-    group = next(g for g in root.iter(f"{SVG}g") if g.get("marker-start"))
-    assert len(list(group)) == 3  # one joined pair of markers per reading
+    shapes = {p.get("class"): p for p in root.iter(f"{SVG}path") if p.get("class")}
+    # three shapes for any number of readings: the joining lines and a triangle each end
+    assert len(subpaths(shapes["bp-lines"])) == 3
+    assert len(subpaths(shapes["systolic"])) == len(subpaths(shapes["diastolic"])) == 3
+    tip = re.findall(r"L(\S+) (\S+)Z", shapes["systolic"].get("d"))[0]
+    assert float(tip[0]) == pytest.approx(axis.x(on(axis, 0)), abs=8)  # two readings spread
     dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray") in ("6 3", "2 2")]
     assert len(dashed) >= 2
     assert chart.table_rows == [

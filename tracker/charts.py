@@ -49,6 +49,7 @@ FONT_FAMILY = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
 # Widest average glyph of the two fonts (DejaVu Sans digits are 0.636 em): a safe text width guess.
 CHAR_WIDTH_EM = 0.65
 LINE_HEIGHT = 16
+LEGEND_TOP = 4  # a chart's legend starts this far down
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
 BLACK = "#000000"
@@ -501,25 +502,43 @@ def _swatch_box(fill: str, *, outline: str = MUTED, dash: str = "") -> str:
     )
 
 
+def _cells(cells: Iterable[tuple[float, float, float, float]], attributes: str) -> str:
+    """One <path> for many rectangles (x, y, width, height) sharing a fill: a PDF renderer sets
+    a patterned fill up once per shape, so a month of cells as one shape per grade prints several
+    times faster than a <rect> a day, and looks the same (patterns sit in user space)."""
+    d = "".join(f"M{_f(x)} {_f(y)}h{_f(w)}v{_f(h)}h{_f(-w)}z" for x, y, w, h in cells)
+    return f'<path d="{d}" {attributes}/>' if d else ""
+
+
 def _circle(x: float, y: float, r: float, fill: str) -> str:
     return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}" fill="{fill}"/>'
 
 
+def _dot_path(x: float, y: float, r: float) -> str:
+    """Path data of a circle: many dots in one <path> paint as one shape."""
+    arc = f"a{_f(r)} {_f(r)} 0 1 0"
+    return f"M{_f(x - r)} {_f(y)}{arc} {_f(2 * r)} 0{arc} {_f(-2 * r)} 0z"
+
+
+def _diamond_path(x: float, y: float, r: float) -> str:
+    return f"M{_f(x)} {_f(y - r)}L{_f(x + r)} {_f(y)}L{_f(x)} {_f(y + r)}L{_f(x - r)} {_f(y)}Z"
+
+
 def _diamond(x: float, y: float, r: float, fill: str) -> str:
-    top, right, bottom, left = _f(y - r), _f(x + r), _f(y + r), _f(x - r)
     return (
-        f'<path d="M{_f(x)} {top}L{right} {_f(y)}L{_f(x)} {bottom}L{left} {_f(y)}Z"'
-        f' fill="{fill}" stroke="{BLACK}" stroke-width="0.75"/>'
+        f'<path d="{_diamond_path(x, y, r)}" fill="{fill}" stroke="{BLACK}" stroke-width="0.75"/>'
     )
+
+
+def _triangle_path(x: float, y: float, size: float, *, pointing: str) -> str:
+    """Path data of a triangle whose tip is at (x, y): "down" for systolic (from above), "up"
+    for diastolic."""
+    base = y - size * 1.6 if pointing == "down" else y + size * 1.6
+    return f"M{_f(x - size)} {_f(base)}L{_f(x + size)} {_f(base)}L{_f(x)} {_f(y)}Z"
 
 
 def _triangle(x: float, y: float, size: float, fill: str, *, pointing: str) -> str:
-    """A triangle whose tip is at (x, y): "down" for systolic (from above), "up" for diastolic."""
-    base = y - size * 1.6 if pointing == "down" else y + size * 1.6
-    return (
-        f'<path d="M{_f(x - size)} {_f(base)}L{_f(x + size)} {_f(base)}L{_f(x)} {_f(y)}Z"'
-        f' fill="{fill}"/>'
-    )
+    return f'<path d="{_triangle_path(x, y, size, pointing=pointing)}" fill="{fill}"/>'
 
 
 @dataclass(frozen=True)
@@ -557,7 +576,8 @@ def _nice_scale(
     pad: float = 0.0,
     multipliers: Sequence[float] = (1, 2, 5),
 ) -> _Scale:
-    """Round limits and a 1/2/5 x 10^n step, at most one tick per 20 units of height.
+    """Round limits and a 1/2/5 x 10^n step, at most one tick per 20 units of height (and
+    three ticks from 30 units up).
 
     `pad` (a fraction of the span) keeps points off the frame when the limits are not rounded."""
     if from_zero:
@@ -568,7 +588,8 @@ def _nice_scale(
             middle = (high + low) / 2
             low, high = middle - min_span / 2, middle + min_span / 2
         low, high = low - (high - low) * pad, high + (high - low) * pad
-    max_ticks = max(2, int((bottom - top) // 20) + 1)
+    # A low plot (the summary's) still gets a middle tick: two labels alone say little.
+    max_ticks = max(3 if bottom - top >= 30 else 2, int((bottom - top) // 20) + 1)
     raw = (high - low) / (max_ticks - 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (*multipliers, 10) if m * magnitude >= raw * 0.999)
@@ -584,8 +605,15 @@ def _nice_scale(
     return _Scale(nice_low, nice_high, top, bottom, step, decimals)
 
 
+def _plot_top(legend_height: float) -> float:
+    """Where a plot starts below its legend: room for the top tick label, no more."""
+    return LEGEND_TOP + legend_height + 10
+
+
 def _y_axis(scale: _Scale, axis: DateAxis, unit_label: str) -> list[str]:
-    parts = [_text(axis.left - 8, scale.top - 10, unit_label, anchor="end", bold=True)]
+    """Grid, tick labels and the axis line; the unit label sits in the left margin on the
+    legend's first row, so it takes no height of its own."""
+    parts = [_text(axis.left - 8, LEGEND_TOP + 10.5, unit_label, anchor="end", bold=True)]
     for value in scale.ticks():
         y = scale.y(value)
         parts.append(
@@ -741,20 +769,23 @@ def weight_chart(
     summary += "."
 
     # Legend, then the plot.
-    legend_items = [(_circle(8, 6, 3, BLUE), _("Daily weight"))]
+    # Short labels: the legend fits one row of an A4 page (the table and summary say it in full).
+    legend_items = [(_circle(8, 6, 3, BLUE), _("Weight"))]
     if seven_day_average:
         legend_items.append((_swatch_line(BLACK, width=2.5), _("7-day average")))
     if alert_gain is not None:
         legend_items.append(
             (
                 _swatch_line(VERMILLION, dash="5 3", width=1.5),
-                _("Alert line: lowest of the 7 days before + %(gain)s %(unit)s")
+                _("Alert line: 7-day low + %(gain)s %(unit)s")
                 % {"gain": rounded(display(alert_gain)), "unit": unit},
             )
         )
-        legend_items.append((_diamond(8, 6, 5, VERMILLION), _("At or above the alert line")))
-    legend, legend_height = _legend(legend_items, 4, axis.left, axis.plot_right - axis.left)
-    top = 4 + legend_height + 22
+        legend_items.append((_diamond(8, 6, 5, VERMILLION), _("At or above it")))
+    legend, legend_height = _legend(
+        legend_items, LEGEND_TOP, axis.left, axis.plot_right - axis.left
+    )
+    top = _plot_top(legend_height)
     bottom = top + plot_height
 
     values = [*weight_shown.values(), *average_shown.values(), *line_shown.values()]
@@ -791,12 +822,20 @@ def weight_chart(
                 _polyline([(axis.x(day), scale.y(average_shown[day])) for day in run], BLACK, 2.5)
             )
     radius = 3.0 if axis.day_width >= 6 else 2.0
+    dots, diamonds = [], []  # one shape each, however many days
     for day in shown:
         x, y = axis.x(day), scale.y(weight_shown[day])
         if day in alert_lines and alert_lines[day][1]:
-            body.append(_diamond(x, y, radius + 2.5, VERMILLION))
+            diamonds.append(_diamond_path(x, y, radius + 2.5))
         else:
-            body.append(_circle(x, y, radius, BLUE))
+            dots.append(_dot_path(x, y, radius))
+    if dots:
+        body.append(f'<path class="weights" d="{"".join(dots)}" fill="{BLUE}"/>')
+    if diamonds:
+        body.append(
+            f'<path class="alert-weights" d="{"".join(diamonds)}" fill="{VERMILLION}"'
+            f' stroke="{BLACK}" stroke-width="0.75"/>'
+        )
     axis_parts, axis_height = _x_axis(axis, bottom)
     body += axis_parts
     svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
@@ -934,8 +973,8 @@ def swelling_foam_strip(
     summary = "; ".join(parts) + "."
 
     body = [_pattern_defs(prefix, "s", _SWELLING_FILLS)]
-    top = 8
-    row_height, row_gap, foam_gap = 16, 3, 8
+    top = 4
+    row_height, row_gap, foam_gap = 12, 2, 4
     row_tops = {}
     y = top
     for key in rows_keys:
@@ -946,6 +985,7 @@ def swelling_foam_strip(
     bottom = y - row_gap
     body += _x_grid(axis, top, bottom)
     separate = axis.day_width >= 8  # short periods: one cell per day with a gap; long: merged runs
+    cells_by_fill: dict[str, list[tuple[float, float, float, float]]] = {}
     for key in rows_keys:
         row_top = row_tops[key]
         label = _("Foam") if key == "foam" else site_labels[key]
@@ -966,10 +1006,9 @@ def swelling_foam_strip(
             inset = min(4.0, axis.day_width * 0.12) if separate else 0.0
             x = axis.edge(first) + inset / 2
             width = axis.day_width * length - inset
-            body.append(
-                f'<rect x="{_f(x)}" y="{row_top}" width="{_f(width)}" height="{row_height}"'
-                f' fill="{_fill(prefix, "s", _SWELLING_FILLS, grade)}"/>'
-            )
+            fill = _fill(prefix, "s", _SWELLING_FILLS, grade)
+            cells_by_fill.setdefault(fill, []).append((x, row_top, width, row_height))
+    body += [_cells(cells, f'fill="{fill}"') for fill, cells in cells_by_fill.items()]
     axis_parts, axis_height = _x_axis(axis, bottom + 2)
     body += axis_parts
     legend_top = bottom + 2 + axis_height + 2
@@ -1080,7 +1119,7 @@ def dipstick_tiles(
     }
 
     body = [_pattern_defs(prefix, "d", _DIPSTICK_FILLS)]
-    top, tile_height = 8, 24
+    top, tile_height = 4, 18
     bottom = top + tile_height
     body.append(
         _text(axis.left - 8, top + tile_height / 2 + FONT_SIZE * 0.35, _("Dipstick"), anchor="end")
@@ -1089,18 +1128,31 @@ def dipstick_tiles(
     inset = min(4.0, axis.day_width * 0.12) if separate else 0.0
     # Missing days: one outline per run of missing days (one per day when tiles are separate).
     missing = {day: -1 for day in axis.days() if day not in shown}
-    for first, length, _grade in _runs(missing, merge=not separate):
-        body.append(
-            f'<rect x="{_f(axis.edge(first) + inset / 2)}" y="{top + 0.5}"'
-            f' width="{_f(max(axis.day_width * length - inset, 0.5))}" height="{tile_height - 1}"'
-            f' fill="#FFFFFF" stroke="{MUTED}" stroke-width="0.75" stroke-dasharray="2 2"/>'
+    body.append(
+        _cells(
+            (
+                (
+                    axis.edge(first) + inset / 2,
+                    top + 0.5,
+                    max(axis.day_width * length - inset, 0.5),
+                    tile_height - 1,
+                )
+                for first, length, _grade in _runs(missing, merge=not separate)
+            ),
+            f'fill="#FFFFFF" stroke="{MUTED}" stroke-width="0.75" stroke-dasharray="2 2"',
         )
+    )
+    tiles_by_fill: dict[str, list[tuple[float, float, float, float]]] = {}
     for first, length, code in _runs(shown, merge=not separate):
-        body.append(
-            f'<rect x="{_f(axis.edge(first) + inset / 2)}" y="{top}"'
-            f' width="{_f(max(axis.day_width * length - inset, 0.5))}" height="{tile_height}"'
-            f' fill="{_fill(prefix, "d", _DIPSTICK_FILLS, code)}"/>'
+        tiles_by_fill.setdefault(_fill(prefix, "d", _DIPSTICK_FILLS, code), []).append(
+            (
+                axis.edge(first) + inset / 2,
+                top,
+                max(axis.day_width * length - inset, 0.5),
+                tile_height,
+            )
         )
+    body += [_cells(tiles, f'fill="{fill}"') for fill, tiles in tiles_by_fill.items()]
     labels = {code: _dipstick_short(code) for code in range(DIPSTICK_MAX_CODE + 1)}
     label_room = axis.day_width - 2
     label_parts = []
@@ -1218,13 +1270,25 @@ def dipstick_stacked_bar(
                     anchor="middle",
                 )
             )
-    legend_items = _dipstick_legend_items(prefix, "b", clean)
-    legend_items.append(
-        (_swatch_box("#FFFFFF", dash="2 2"), _("not recorded: %(count)d") % {"count": not_recorded})
-    )
-    legend, legend_height = _legend(legend_items, top + bar_height + 6, left, width)
+    # The legend names only the parts drawn: a grade with no day has no part to explain (its 0
+    # is in the summary and the table).
+    legend_items = [
+        item
+        for item, grade in zip(
+            _dipstick_legend_items(prefix, "b", clean), DIPSTICK_GRADES, strict=True
+        )
+        if clean[grade.code]
+    ]
+    if not_recorded:
+        legend_items.append(
+            (
+                _swatch_box("#FFFFFF", dash="2 2"),
+                _("no test: %(count)d") % {"count": not_recorded},
+            )
+        )
+    legend, legend_height = _legend(legend_items, top + bar_height + 4, left, width)
     body += legend
-    height = top + bar_height + 6 + legend_height + 2
+    height = top + bar_height + 4 + legend_height + 2
     svg = _svg(prefix, BAR_WIDTH, height, title, summary, body)
     return Chart(svg, title, summary, caption, header, rows, True)
 
@@ -1333,8 +1397,10 @@ def blood_pressure_chart(
                 _("Target %(s)d/%(d)d mmHg") % {"s": target_pair[0], "d": target_pair[1]},
             )
         )
-    legend, legend_height = _legend(legend_items, 4, axis.left, axis.plot_right - axis.left)
-    top = 4 + legend_height + 22
+    legend, legend_height = _legend(
+        legend_items, LEGEND_TOP, axis.left, axis.plot_right - axis.left
+    )
+    top = _plot_top(legend_height)
     bottom = top + plot_height
     low = min(min(r[2] for r in clean), target_pair[1] if target_pair else 400)
     high = max(max(r[1] for r in clean), target_pair[0] if target_pair else 0)
@@ -1354,13 +1420,10 @@ def blood_pressure_chart(
     for day, systolic, diastolic in clean:
         per_day.setdefault(day, []).append((systolic, diastolic))
     size = 4.0 if axis.day_width >= 6 else 3.0
-    body.append(_bp_markers(prefix, size))
-    # One short path per reading; its markers draw the triangles (one element, not three).
-    connector = 1 if axis.day_width >= 4 else 0.5  # a year of readings: keep the markers in front
-    body.append(
-        f'<g stroke="{MUTED}" stroke-width="{connector}" marker-start="url(#{prefix}-systolic)"'
-        f' marker-end="url(#{prefix}-diastolic)">'
-    )
+    # Three shapes however many readings: the lines joining each pair, then every systolic and
+    # every diastolic triangle (a PDF renderer paints a shape, not a point, at a time).
+    connector = 1 if axis.day_width >= 4 else 0.5  # a year of readings: keep the triangles in front
+    lines, tops, bottoms = [], [], []
     for day, day_readings in per_day.items():
         spread = axis.day_width >= 8 and len(day_readings) > 1
         for index, (systolic, diastolic) in enumerate(day_readings):
@@ -1370,25 +1433,19 @@ def blood_pressure_chart(
                 else axis.x(day)
             )
             y_systolic, y_diastolic = scale.y(systolic), scale.y(diastolic)
-            body.append(f'<path d="M{_f(x)} {_f(y_systolic)}V{_f(y_diastolic)}"/>')
-    body.append("</g>")
+            lines.append(f"M{_f(x)} {_f(y_systolic)}V{_f(y_diastolic)}")
+            tops.append(_triangle_path(x, y_systolic, size, pointing="down"))
+            bottoms.append(_triangle_path(x, y_diastolic, size, pointing="up"))
+    body.append(
+        f'<path class="bp-lines" d="{"".join(lines)}" stroke="{MUTED}"'
+        f' stroke-width="{connector}" fill="none"/>'
+    )
+    body.append(f'<path class="systolic" d="{"".join(tops)}" fill="{VERMILLION}"/>')
+    body.append(f'<path class="diastolic" d="{"".join(bottoms)}" fill="{BLUE}"/>')
     axis_parts, axis_height = _x_axis(axis, bottom)
     body += axis_parts
     svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
     return Chart(svg, title, summary, caption, header, rows, True)
-
-
-def _bp_markers(prefix: str, size: float) -> str:
-    """Systolic: a down-pointing triangle whose tip is the value; diastolic: an up-pointing one."""
-    width, height = _f(2 * size), _f(1.6 * size)
-    common = f'markerUnits="userSpaceOnUse" markerWidth="{width}" markerHeight="{height}"'
-    return (
-        f'<defs><marker id="{prefix}-systolic" {common} refX="{_f(size)}" refY="{height}"'
-        f' orient="0"><path d="M0 0H{width}L{_f(size)} {height}Z" fill="{VERMILLION}"'
-        f' stroke="none"/></marker>'
-        f'<marker id="{prefix}-diastolic" {common} refX="{_f(size)}" refY="0" orient="0">'
-        f'<path d="M0 {height}H{width}L{_f(size)} 0Z" fill="{BLUE}" stroke="none"/></marker></defs>'
-    )
 
 
 # 5. Steroid dose ---------------------------------------------------------------------------------
@@ -1470,11 +1527,11 @@ def dose_steps(
                 _("%(medicine)s, %(unit)s") % {"medicine": label, "unit": unit},
             )
         ],
-        4,
+        LEGEND_TOP,
         axis.left,
         axis.plot_right - axis.left,
     )
-    top = 4 + legend_height + 22
+    top = _plot_top(legend_height)
     bottom = top + plot_height
     highest = float(max(doses[day] for day in drawn))
     scale = _nice_scale(0.0, highest, top, bottom, min_span=5.0, from_zero=True)
@@ -1603,8 +1660,10 @@ def lab_points(
                 % {"value": _number(reference_value), "unit": unit},
             )
         )
-    legend, legend_height = _legend(legend_items, 4, axis.left, axis.plot_right - axis.left)
-    top = 4 + legend_height + 22
+    legend, legend_height = _legend(
+        legend_items, LEGEND_TOP, axis.left, axis.plot_right - axis.left
+    )
+    top = _plot_top(legend_height)
     bottom = top + plot_height
     highest = max(float(values[day]) for day in shown)
     if reference_value is not None:
