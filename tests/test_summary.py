@@ -229,8 +229,33 @@ def test_medicine_changes_list_every_start_dose_change_and_stop():
 
 
 def test_current_medicines_are_those_taken_on_the_last_day():
-    now = current_medicines([PREDNISONE, STATIN], date(2025, 3, 28))
-    assert [(line.name, line.dose) for line in now] == [("Atorvastatin", "20 mg 1/day")]
+    now = current_medicines([PREDNISONE, STATIN], Period(date(2025, 3, 1), date(2025, 3, 28)))
+    assert [(line.name, line.dose, line.started_in_period) for line in now] == [
+        ("Atorvastatin", "20 mg 1/day", True)
+    ]
+
+
+def test_a_start_the_medicines_list_already_says_is_printed_once():
+    period = Period(date(2025, 3, 1), date(2025, 3, 28))
+    tapered = medicine(
+        "Prednisone",
+        "steroid",
+        date(2025, 3, 2),
+        [(date(2025, 3, 2), "60", "1/day"), (date(2025, 3, 20), "40", "1/day")],
+    )
+    changes = medicine_changes([STATIN, tapered], period, omit_listed_starts=True)
+    # The statin is still at its first dose: the list says "started"; the steroid's start stays,
+    # as the list shows only its dose since the taper.
+    assert [(change.name, change.what) for change in changes] == [
+        ("Prednisone", "started, 60 mg 1/day"),
+        ("Prednisone", "dose 60 mg 1/day → 40 mg 1/day"),
+    ]
+    now = {line.name: line for line in current_medicines([STATIN, tapered], period)}
+    assert now["Atorvastatin"].started_in_period
+    assert not now["Prednisone"].started_in_period
+    assert now["Prednisone"].since == date(2025, 3, 20)
+    earlier = Period(date(2025, 3, 11), date(2025, 3, 28))  # the statin started before this
+    assert not current_medicines([STATIN], earlier)[0].started_in_period
 
 
 def test_steroid_doses_are_mg_a_day_with_a_stop():

@@ -115,6 +115,27 @@ def test_28_days_is_one_page_with_every_section_and_key_numbers(demo_client, dem
     assert "stage G2" in text
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_densest_month_is_one_page(demo_client, demo, paper):
+    """31 days from the relapse's start: daily swelling and 3+/4+ dipsticks, weight alerts, a
+    steroid and a diuretic started, labs, an event and questions."""
+    from fsgs_portal.management.commands.seed_demo import RELAPSE_START
+
+    start = demo.today() - timedelta(days=RELAPSE_START)
+    end = start + timedelta(days=30)
+    response = demo_client.get(
+        reverse("patient_summary_pdf", kwargs={"pid": demo.public_id}),
+        {"start": start.isoformat(), "end": end.isoformat(), "paper": paper},
+    )
+    pages = pdf_pages(response.content)
+    assert len(pages) == 1
+    text = flat(pages[0])
+    for heading in SECTIONS:
+        assert heading in text, heading
+    assert "Dipstick 3+ or more on 3 days in a row" in text
+    assert "Page 1 of 1" in text
+
+
 def test_90_days_is_at_most_two_pages(demo_client, demo):
     pages = pdf_pages(get_pdf(demo_client, demo, 90, "letter").content)
     assert len(pages) <= 2

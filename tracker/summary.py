@@ -51,10 +51,10 @@ CHILD_DIPSTICK_LOOK_BACK = 14  # days of dipstick a child's remission status loo
 FIRST_PAGE_DAYS = 31  # DESIGN.md: one page up to 31 days, at most two for 90
 
 # Plot heights (SVG units; 1 unit = 0.25 mm in print): the whole timeline fits half a page.
-WEIGHT_PLOT_HEIGHT = 40
-BLOOD_PRESSURE_PLOT_HEIGHT = 40
-DOSE_PLOT_HEIGHT = 24
-LAB_PLOT_HEIGHT = 24
+WEIGHT_PLOT_HEIGHT = 32
+BLOOD_PRESSURE_PLOT_HEIGHT = 32
+DOSE_PLOT_HEIGHT = 20
+LAB_PLOT_HEIGHT = 20
 # SVG width per paper size: 12-unit chart text prints at 8.0 pt across the printable width
 # (A4 210 - 2 x 12 mm = 186 mm: 12 x 186 / 790 = 2.83 mm = 8.0 pt; US Letter 191.9 mm / 815).
 CHART_WIDTHS = {Paper.A4: 790, Paper.LETTER: 815}
@@ -566,6 +566,7 @@ class MedicineNow:
     purpose_label: str
     dose: str
     since: date
+    started_in_period: bool = False  # then `since` is its start, not listed again as a change
 
 
 @dataclass(frozen=True)
@@ -575,28 +576,43 @@ class MedicineChange:
     what: str
 
 
-def current_medicines(medicines: Iterable[Medicine], on: date) -> list[MedicineNow]:
-    """Medicines taken on `on` (the period's last day), with the dose then; by name."""
+def started_unchanged(medicine: Medicine, period: Period) -> bool:
+    """Started inside the period and still taken at its end at the dose it started on."""
+    if not period.contains(medicine.started_on) or not medicine.is_active_on(period.end):
+        return False
+    step = medicine.step_on(period.end)
+    return step is None or step.starts_on <= medicine.started_on
+
+
+def current_medicines(medicines: Iterable[Medicine], period: Period) -> list[MedicineNow]:
+    """Medicines taken on the period's last day, with the dose then; by name."""
     now = []
     for medicine in medicines:
-        if medicine.is_active_on(on):
-            step = medicine.step_on(on)
+        if medicine.is_active_on(period.end):
+            step = medicine.step_on(period.end)
             now.append(
                 MedicineNow(
                     medicine.name,
                     medicine.purpose_label,
                     step.text if step else "–",
                     step.starts_on if step else medicine.started_on,
+                    started_unchanged(medicine, period),
                 )
             )
     return sorted(now, key=lambda line: line.name.lower())
 
 
-def medicine_changes(medicines: Iterable[Medicine], period: Period) -> list[MedicineChange]:
-    """Every start, dose change and stop inside the period, in date order."""
+def medicine_changes(
+    medicines: Iterable[Medicine], period: Period, *, omit_listed_starts: bool = False
+) -> list[MedicineChange]:
+    """Every start, dose change and stop inside the period, in date order.
+
+    With omit_listed_starts, a start is left out when the medicines-now list already says it
+    (started in the period, same dose at its end): the printed page says it once."""
     changes = []
     for medicine in medicines:
-        if period.contains(medicine.started_on):
+        listed = omit_listed_starts and started_unchanged(medicine, period)
+        if period.contains(medicine.started_on) and not listed:
             first = medicine.step_on(medicine.started_on)
             what = _("started") + (f", {first.text}" if first else "")
             changes.append(MedicineChange(medicine.started_on, medicine.name, what))
@@ -776,6 +792,11 @@ class VisitSummary:
     @property
     def dipstick_recorded(self) -> int:
         return sum(self.dipstick_counts.values())
+
+    @property
+    def started_in_period(self) -> bool:
+        """Some medicine in the list started in the period (so it is not repeated as a change)."""
+        return any(line.started_in_period for line in self.medicines_now)
 
     @property
     def entered_by_text(self) -> str:
@@ -991,8 +1012,10 @@ def build_summary(
     used = {"dipstick", "edema", "upcr", "remission"}
     if egfr_now is not None:
         used.add("egfr")
-    changes = medicine_changes(medicines, period)
-    if any(change.name for change in changes) and steroid_doses(medicines, period):
+    changes = medicine_changes(medicines, period, omit_listed_starts=True)
+    if steroid_doses(medicines, period) and any(
+        change.name for change in medicine_changes(medicines, period)
+    ):
         used.add("taper")
 
     age = patient.age_on(end)
@@ -1032,7 +1055,7 @@ def build_summary(
         timeline=timeline,
         timeline_notes=timeline_notes,
         labs=labs,
-        medicines_now=current_medicines(medicines, end),
+        medicines_now=current_medicines(medicines, period),
         medicine_changes=changes,
         events=[EventLine(row.date, str(row.get_kind_display()), row.note) for row in event_rows],
         alerts=alert_groups(found),
@@ -1050,7 +1073,8 @@ def build_summary(
 
 
 def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limits, found):
-    """The aligned charts, top to bottom, dates written under the first and the last; a section
+    """The aligned charts, top to bottom, dates written under the last (grid lines carry them up
+    through the others, as on a glucose profile); a section
     with nothing to draw (no steroid, no UPCR, no swelling or foam above grade 0) is said in
     words instead, since a flat line or an empty strip would take room and tell no more."""
     period = Period(axis.start, axis.end)
@@ -1146,7 +1170,7 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
     unlabelled = dataclasses.replace(axis, tick_labels=False)
     last = len(builders) - 1
     timeline = [
-        build(axis if index in (0, last) else unlabelled) for index, build in enumerate(builders)
+        build(axis if index == last else unlabelled) for index, build in enumerate(builders)
     ]
     return timeline, notes
 
