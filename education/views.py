@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from education.models import TOPICS, GlossaryTerm, Guide
 from education.rendering import table_of_contents
 from education.search import search as run_search
-from fsgs_portal.pdf import pdf_response, render_pdf
+from fsgs_portal.pdf import GUIDE_STYLESHEETS, pdf_response, render_pdf
 
 LISTING_FIELDS = ("slug", "title", "summary", "topic", "order")
 
@@ -52,7 +52,7 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
 def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     context = guide_context(slug)
     document = render_to_string("pdf/guide.html", context, request=request)
-    return pdf_response(render_pdf(document), f"fsgs-guide-{slug}.pdf")
+    return pdf_response(render_pdf(document, GUIDE_STYLESHEETS), f"fsgs-guide-{slug}.pdf")
 
 
 @login_not_required

@@ -5,17 +5,25 @@ network or the disk: it loads only the portal's static files and data: URIs, and
 (http, https, file, ftp ...), so a PDF can never be used to probe internal services (SSRF).
 """
 
+import atexit
 import mimetypes
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.utils.text import get_valid_filename
 
 # Relative URLs in print templates resolve against this origin, which exists nowhere on purpose.
 PDF_BASE_URL = "https://pdf.fsgs-portal.invalid/"
+
+# The print stylesheets (static files) of each kind of document.
+GUIDE_STYLESHEETS = ("css/pdf.css",)
+SUMMARY_STYLESHEETS = ("css/pdf.css", "css/summary-pdf.css")
 
 
 def _static_prefix() -> str:
@@ -61,12 +69,49 @@ def _fetcher_class():
     return StaticOnlyURLFetcher
 
 
-def render_pdf(html: str) -> bytes:
-    """PDF bytes from an HTML document; static URLs ({% static %}) are read from disk."""
+_per_thread = threading.local()
+# Drop the main thread's fonts before shutdown, while their cleanup can still run.
+atexit.register(lambda: vars(_per_thread).clear())
+
+
+def _print_styles(stylesheets: tuple[str, ...]):
+    """(font configuration, parsed stylesheets) for these static stylesheets.
+
+    Parsing the CSS and loading its fonts took a sixth of a summary PDF's time, so each thread
+    keeps them (a WeasyPrint font configuration is not shared between threads). With DEBUG on,
+    they are read anew every time, so edits to the CSS show at once."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    made = getattr(_per_thread, "styles", None)
+    if made is None or settings.DEBUG:
+        made = _per_thread.styles = {}
+    if stylesheets not in made:
+        fonts = FontConfiguration()
+        fetcher = _fetcher_class()()
+        made[stylesheets] = (
+            fonts,
+            [
+                CSS(
+                    url=PDF_BASE_URL.rstrip("/") + static(name),
+                    url_fetcher=fetcher,
+                    font_config=fonts,
+                )
+                for name in stylesheets
+            ],
+        )
+    return made[stylesheets]
+
+
+def render_pdf(html: str, stylesheets: Sequence[str] = ()) -> bytes:
+    """PDF bytes from an HTML document, styled by these static stylesheets (GUIDE_STYLESHEETS,
+    SUMMARY_STYLESHEETS); static URLs ({% static %}) in the document are read from disk."""
     from weasyprint import HTML  # imported here: it is heavy and only PDF views need it
 
+    fonts, parsed = _print_styles(tuple(stylesheets)) if stylesheets else (None, [])
     fetcher = _fetcher_class()()
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=parsed, font_config=fonts)
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -69,15 +69,12 @@ def cells(root: ET.Element, fill_prefix: str = "url(") -> list[tuple[float, floa
 
 
 def dots(root: ET.Element, css_class: str = "weights") -> list[tuple[float, float]]:
-    """Centres of the dots drawn by the path of this class (each "M x-r y a r r ...")."""
+    """Centres of the dots drawn by the path of this class (each "M x y h0", round caps)."""
     path = next((p for p in root.iter(f"{SVG}path") if p.get("class") == css_class), None)
     if path is None:
         return []
-    centres = []
-    for piece in subpaths(path):
-        left, y, radius = re.match(r"M(\S+) (\S+)a(\S+) ", piece).groups()
-        centres.append((float(left) + float(radius), float(y)))
-    return centres
+    assert path.get("stroke-linecap") == "round"
+    return [(float(x), float(y)) for x, y in re.findall(r"M(\S+) (\S+)h0", path.get("d"))]
 
 
 def all_charts(axis: DateAxis) -> list:
@@ -441,6 +438,26 @@ def test_blood_pressure_uses_two_marker_shapes_and_target_lines():
     ]
     assert "Average blood pressure 129/83 mmHg over 3 readings on 2 days" in chart.summary
     assert "2 of 3 readings (67%) above the 130/80 target" in chart.summary
+
+
+def test_blood_pressure_over_90_days_is_drawn_as_weekly_averages():
+    axis = DateAxis(date(2025, 1, 6), date(2025, 5, 4))  # 119 days from a Monday
+    readings = [(date(2025, 1, 6), 120, 80), (date(2025, 1, 8), 140, 90)]  # one week
+    readings += [(date(2025, 2, 10) + timedelta(days=n), 130, 85) for n in range(14)]  # two
+    chart = blood_pressure_chart(axis, readings)
+    root = parse(chart)
+    shapes = {p.get("class"): p for p in root.iter(f"{SVG}path") if p.get("class")}
+    assert len(subpaths(shapes["systolic"])) == 3  # one triangle a week with readings
+    assert "Systolic, weekly average" in texts(root)
+    assert len(chart.table_rows) == 16  # the table keeps every reading
+    assert "over 16 readings" in chart.summary
+    first_tip = re.findall(r"L(\S+) (\S+)Z", shapes["systolic"].get("d"))[0]
+    assert float(first_tip[0]) == pytest.approx(axis.x(date(2025, 1, 9)), abs=0.1)  # mid-week
+    short = parse(
+        blood_pressure_chart(period(90), [(on(period(90), n), 120, 80) for n in range(9)])
+    )
+    assert "Systolic" in texts(short)
+    assert "Systolic, weekly average" not in texts(short)
 
 
 def test_dose_steps_hold_until_the_next_step_and_go_to_zero_after_a_stop():

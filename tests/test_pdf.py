@@ -7,7 +7,13 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from fsgs_portal.pdf import PDF_BASE_URL, pdf_response, render_pdf, static_file_for
+from fsgs_portal.pdf import (
+    PDF_BASE_URL,
+    SUMMARY_STYLESHEETS,
+    pdf_response,
+    render_pdf,
+    static_file_for,
+)
 
 
 @pytest.fixture
@@ -110,3 +116,23 @@ def test_pdf_response_headers():
     assert response["Content-Disposition"].startswith('attachment; filename="')
     assert "/" not in response["Content-Disposition"].split("filename=")[1]
     assert "\\" not in response["Content-Disposition"]
+
+
+def fonts_of(pdf: bytes) -> set[str]:
+    fonts = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_print_stylesheets_style_every_document_not_just_the_first(settings, debug):
+    """The parsed stylesheets and their fonts are kept per thread (made anew with DEBUG on)."""
+    settings.DEBUG = debug
+    document = "<p>One</p><p><strong>Two</strong></p>"
+    for _ in range(3):
+        pdf = render_pdf(document, SUMMARY_STYLESHEETS)
+        assert any("Atkinson-Hyperlegible" in font for font in fonts_of(pdf))
+        assert any("Atkinson-Hyperlegible-Bold" in font for font in fonts_of(pdf))
+    assert not any("Atkinson" in font for font in fonts_of(render_pdf(document)))

@@ -13,6 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from education.models import GlossaryTerm
+from fsgs_portal.accounts.models import User
+from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL, PARTNER_EMAIL, RELAPSE_START
 from tests.factories import make_day, make_medication
 from tests.test_pdf import listener  # noqa: F401  (the loopback connection counter)
 from tracker import summary
@@ -59,12 +61,12 @@ def demo(django_db_setup, django_db_blocker):
         patient = Patient.objects.get(display_name="Alex Rivera (demo)")
         yield patient
         patient.delete()
+        # The accounts too: later modules expect an empty database.
+        User.objects.filter(email__in=[DEFAULT_EMAIL, PARTNER_EMAIL]).delete()
 
 
 @pytest.fixture
 def demo_client(client, demo):
-    from fsgs_portal.accounts.models import User
-
     client.force_login(
         User.objects.get(email="demo@fsgs-portal.example"),
         backend="django.contrib.auth.backends.ModelBackend",
@@ -119,8 +121,6 @@ def test_28_days_is_one_page_with_every_section_and_key_numbers(demo_client, dem
 def test_the_densest_month_is_one_page(demo_client, demo, paper):
     """31 days from the relapse's start: daily swelling and 3+/4+ dipsticks, weight alerts, a
     steroid and a diuretic started, labs, an event and questions."""
-    from fsgs_portal.management.commands.seed_demo import RELAPSE_START
-
     start = demo.today() - timedelta(days=RELAPSE_START)
     end = start + timedelta(days=30)
     response = demo_client.get(

@@ -65,6 +65,7 @@ MUTED = "#555555"
 
 # Up to 2 missing days between two readings are bridged by the line; a longer gap breaks it.
 MAX_BRIDGED_GAP_DAYS = 2
+WEEKLY_AFTER_DAYS = 90  # longer periods draw blood pressure as weekly averages
 AVERAGE_WINDOW_DAYS = 7
 AVERAGE_MIN_READINGS = 3
 ALERT_WINDOW_DAYS = 7  # the 7-day weight-gain rule of alerts.py (weight_gain_7d)
@@ -514,10 +515,14 @@ def _circle(x: float, y: float, r: float, fill: str) -> str:
     return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}" fill="{fill}"/>'
 
 
-def _dot_path(x: float, y: float, r: float) -> str:
-    """Path data of a circle: many dots in one <path> paint as one shape."""
-    arc = f"a{_f(r)} {_f(r)} 0 1 0"
-    return f"M{_f(x - r)} {_f(y)}{arc} {_f(2 * r)} 0{arc} {_f(-2 * r)} 0z"
+def _dots(points: Iterable[tuple[float, float]], r: float, colour: str, css_class: str) -> str:
+    """Dots of radius r as one <path> of zero-length strokes with round caps, which SVG and
+    PDF both paint as filled circles: one shape, and no arcs to turn into curves."""
+    d = "".join(f"M{_f(x)} {_f(y)}h0" for x, y in points)
+    return (
+        f'<path class="{css_class}" d="{d}" stroke="{colour}" stroke-width="{_f(2 * r)}"'
+        ' stroke-linecap="round" fill="none"/>'
+    )
 
 
 def _diamond_path(x: float, y: float, r: float) -> str:
@@ -528,6 +533,14 @@ def _diamond(x: float, y: float, r: float, fill: str) -> str:
     return (
         f'<path d="{_diamond_path(x, y, r)}" fill="{fill}" stroke="{BLACK}" stroke-width="0.75"/>'
     )
+
+
+def _weeks(readings: Sequence[tuple[date, int, int]]) -> dict[date, list[tuple[date, int, int]]]:
+    """Readings by the Monday of their week, in date order."""
+    weeks: dict[date, list[tuple[date, int, int]]] = {}
+    for reading in readings:
+        weeks.setdefault(reading[0] - timedelta(days=reading[0].weekday()), []).append(reading)
+    return weeks
 
 
 def _triangle_path(x: float, y: float, size: float, *, pointing: str) -> str:
@@ -828,9 +841,9 @@ def weight_chart(
         if day in alert_lines and alert_lines[day][1]:
             diamonds.append(_diamond_path(x, y, radius + 2.5))
         else:
-            dots.append(_dot_path(x, y, radius))
+            dots.append((x, y))
     if dots:
-        body.append(f'<path class="weights" d="{"".join(dots)}" fill="{BLUE}"/>')
+        body.append(_dots(dots, radius, BLUE, "weights"))
     if diamonds:
         body.append(
             f'<path class="alert-weights" d="{"".join(diamonds)}" fill="{VERMILLION}"'
@@ -1312,6 +1325,8 @@ def blood_pressure_chart(
 ) -> Chart:
     """Each reading as a down-pointing triangle at the systolic and an up-pointing one at the
     diastolic value (the charting convention), joined by a line; dashed target lines when given.
+    Over WEEKLY_AFTER_DAYS days a reading's triangles would be a pixel apart: each week's
+    average is drawn instead (the legend says so; the summary, the table keep every reading).
 
     A reading is above target when its systolic or its diastolic is higher than the target's.
     """
@@ -1383,9 +1398,16 @@ def blood_pressure_chart(
         }
     summary += "."
 
+    weekly = axis.day_count > WEEKLY_AFTER_DAYS
     legend_items = [
-        (_triangle(8, 11, 4, VERMILLION, pointing="down"), _("Systolic")),
-        (_triangle(8, 1, 4, BLUE, pointing="up"), _("Diastolic")),
+        (
+            _triangle(8, 11, 4, VERMILLION, pointing="down"),
+            _("Systolic, weekly average") if weekly else _("Systolic"),
+        ),
+        (
+            _triangle(8, 1, 4, BLUE, pointing="up"),
+            _("Diastolic, weekly average") if weekly else _("Diastolic"),
+        ),
     ]
     if target_pair:
         legend_items.append(
@@ -1416,10 +1438,20 @@ def blood_pressure_chart(
                 f'<path d="M{axis.left} {y}H{_f(axis.plot_right)}" stroke="{colour}"'
                 f' stroke-width="1.25" stroke-dasharray="{dash}"/>'
             )
-    per_day: dict[date, list[tuple[int, int]]] = {}
-    for day, systolic, diastolic in clean:
-        per_day.setdefault(day, []).append((systolic, diastolic))
-    size = 4.0 if axis.day_width >= 6 else 3.0
+    per_day: dict[date, list[tuple[float, float]]] = {}
+    if weekly:
+        for week_start, week in _weeks(clean).items():
+            middle = min(week_start + timedelta(days=3), axis.end)
+            per_day[max(middle, axis.start)] = [
+                (
+                    sum(reading[1] for reading in week) / len(week),
+                    sum(reading[2] for reading in week) / len(week),
+                )
+            ]
+    else:
+        for day, systolic, diastolic in clean:
+            per_day.setdefault(day, []).append((systolic, diastolic))
+    size = 4.0 if axis.day_width >= 6 or weekly else 3.0
     # Three shapes however many readings: the lines joining each pair, then every systolic and
     # every diastolic triangle (a PDF renderer paints a shape, not a point, at a time).
     connector = 1 if axis.day_width >= 4 else 0.5  # a year of readings: keep the triangles in front

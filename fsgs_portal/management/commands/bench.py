@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 
-from fsgs_portal.pdf import render_pdf
+from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
 
 
 @login_not_required
@@ -187,7 +187,8 @@ class Command(BaseCommand):
 
             def make_pdf(start=start):
                 summary = build_summary(patient, start, end, today=end, printed_by="bench")
-                return render_pdf(render_to_string("pdf/summary.html", {"summary": summary}))
+                html = render_to_string("pdf/summary.html", {"summary": summary})
+                return render_pdf(html, SUMMARY_STYLESHEETS)
 
             seconds = median_seconds(make_pdf, pdf_repeat)
             tracemalloc.start()
