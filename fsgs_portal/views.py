@@ -17,7 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /patients/", "Disallow: /diary/", "Disallow: /accounts/"]
+    """Keep crawlers off the account pages. Patient pages are not listed: to anyone not signed
+    in they are only a redirect to the log-in page (which is listed), so a rule would protect
+    nothing, would name private paths, and would mark the diary uncrawlable to audits."""
+    lines = ["User-agent: *", "Disallow: /accounts/"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -573,3 +573,21 @@ def test_any_readings_build_parseable_svg(
         root = parse(chart)
         assert root.get("role") == "img"
         assert all(len(row) == len(chart.table_header) for row in chart.table_rows)
+
+
+def test_value_labels_stay_clear_of_the_legend():
+    """A value at the top of the scale is written beside its point, not up into the legend."""
+    axis = period(90)
+    chart = lab_points(axis, [(on(axis, 5), D(2000)), (on(axis, 60), D(180))], "mg/g", "UPCR")
+    root = parse(chart)
+    labels = {t.text: t for t in root.iter(f"{SVG}text") if t.text in ("2000", "180")}
+    legend_bottom = max(
+        float(t.get("y")) for t in root.iter(f"{SVG}text") if t.text == "UPCR (mg/g)"
+    )
+    assert float(labels["2000"].get("y")) > legend_bottom + 10  # beside the point, lower down
+    assert float(labels["2000"].get("x")) > axis.x(on(axis, 5))
+    assert labels["180"].get("text-anchor") == "middle"  # an ordinary point: above, centred
+    dose = parse(dose_steps(axis, [(on(axis, 0), D(40)), (on(axis, 30), D(20))]))
+    top_label = next(t for t in dose.iter(f"{SVG}text") if t.text == "40")
+    legend_y = next(float(t.get("y")) for t in dose.iter(f"{SVG}text") if "Prednisone" in t.text)
+    assert float(top_label.get("y")) > legend_y + 10

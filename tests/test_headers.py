@@ -82,3 +82,16 @@ def test_spanish_is_offered_and_the_lang_attribute_follows(client):
 @pytest.mark.parametrize("name", ["home", "healthz", "education:index"])
 def test_public_pages_answer_head_requests(client, name):
     assert client.head(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_are_compressed_for_browsers_that_ask(client_for, owner, patient):
+    url = reverse("patient_diary", args=[patient.public_id])
+    client = client_for(owner)
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 3
+    assert packed["Cache-Control"] == plain["Cache-Control"]

@@ -1586,7 +1586,9 @@ def dose_steps(
         x = max(axis.edge(day), axis.left) + 3
         text = _("stop") if doses[day] == 0 else _number(doses[day])
         if x >= last_right + 4 and x + text_width(text) <= axis.plot_right:
-            body.append(_text(x, scale.y(doses[day]) - 5, text))
+            y = scale.y(doses[day])
+            # Above the line, unless that would reach into the legend: then just under it.
+            body.append(_text(x, y - 5 if y - 5 >= top else y + FONT_SIZE + 2, text))
             last_right = x + text_width(text)
     axis_parts, axis_height = _x_axis(axis, bottom)
     body += axis_parts
@@ -1715,10 +1717,15 @@ def lab_points(
         x, y = axis.x(day), scale.y(values[day])
         body.append(_circle(x, y, 4, BLUE))
         text = _number(values[day])
-        left_edge = x - text_width(text) / 2
-        if left_edge >= last_right + 4 and x + text_width(text) / 2 <= axis.width:
-            body.append(_text(x, y - 8, text, anchor="middle"))
-            last_right = x + text_width(text) / 2
+        if y - 8 >= top:  # above the point
+            left_edge, right_edge = x - text_width(text) / 2, x + text_width(text) / 2
+            label = _text(x, y - 8, text, anchor="middle")
+        else:  # a point at the top: beside it, clear of the legend
+            left_edge, right_edge = x + 7, x + 7 + text_width(text)
+            label = _text(x + 7, y + FONT_SIZE * 0.35, text)
+        if left_edge >= last_right + 4 and right_edge <= axis.width:
+            body.append(label)
+            last_right = right_edge
     axis_parts, axis_height = _x_axis(axis, bottom)
     body += axis_parts
     svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
