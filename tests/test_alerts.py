@@ -22,6 +22,7 @@ from tracker.alerts import (
     inactive_rules,
     latest_per_rule,
     weight_gain_over,
+    weight_gains_over,
     window,
 )
 
@@ -544,3 +545,13 @@ def test_alert_text_puts_the_patients_units_first():
     assert fever.readings == ["Temperature 100.8 °F (38.2 °C) on 2026-03-02"]
     in_kg = evaluate(days, is_child=False, on_immunosuppression=True)
     assert next(a for a in in_kg if a.rule == "weight_gain_1d").title.startswith("Weight up 1.5 kg")
+
+
+def test_weight_gains_over_match_weight_gain_over_day_by_day():
+    days = weights(70, 70.4, 71.1, None, 72.9, 73.5, 71.8, 74.6, 75.0, 73.1)
+    every_date = [on(n) for n in range(12)]
+    gains = weight_gains_over(days, every_date, 7)
+    for when in every_date:
+        assert gains.get(when) == weight_gain_over(days, when, 7)
+    assert on(0) not in gains  # nothing before it to compare with
+    assert len(gains) == 8  # every later day with a weight

@@ -196,6 +196,15 @@ def weight_gain_over(days: Iterable[DayReadings], on: date, n_days: int) -> Weig
     return _weight_gain(by_date(days), on, n_days)
 
 
+def weight_gains_over(
+    days: Iterable[DayReadings], on: Iterable[date], n_days: int
+) -> dict[date, WeightGain]:
+    """weight_gain_over for each date in `on` that has a gain: the days indexed once, for charts
+    of a year."""
+    index = by_date(days)
+    return {day: gain for day in on if (gain := _weight_gain(index, day, n_days)) is not None}
+
+
 def _weight_gain(index: Mapping[date, DayReadings], on: date, n_days: int) -> WeightGain | None:
     today = index.get(on)
     if today is None or today.weight_kg is None:

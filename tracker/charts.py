@@ -38,7 +38,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.alerts import SWELLING_GRADE_LABELS, SWELLING_SITES, DayReadings, weight_gain_over
+from tracker.alerts import (
+    SWELLING_GRADE_LABELS,
+    SWELLING_SITES,
+    DayReadings,
+    weight_gains_over,
+)
 from tracker.units import DIPSTICK_GRADES, as_decimal, dipstick_label, lb_from_kg, rounded
 
 CHART_WIDTH = 720
@@ -869,20 +874,13 @@ def _alert_lines(
 ) -> dict[date, tuple[Decimal, bool]]:
     """{day: (alert line in kg, weight at or above it)} for shown days with a reading to compare.
 
-    The rule itself is alerts.weight_gain_over (gain over the lowest weight of the 7 days before);
-    it gets only the 8 days it looks at, so a year of days stays fast.
-    """
-    diary = {day: DayReadings(date=day, weight_kg=kg) for day, kg in readings.items()}
-    look_back = [timedelta(days=back) for back in range(ALERT_WINDOW_DAYS, -1, -1)]
-    lines = {}
-    for day in shown:
-        window = [
-            diary[earlier] for earlier in (day - back for back in look_back) if earlier in diary
-        ]
-        gain = weight_gain_over(window, day, ALERT_WINDOW_DAYS)
-        if gain is not None:
-            lines[day] = (gain.compared_kg + gain_kg, gain.gain_kg >= gain_kg)
-    return lines
+    The rule itself is alerts.weight_gain_over (gain over the lowest weight of the 7 days before),
+    here for every shown day at once."""
+    diary = [DayReadings(date=day, weight_kg=kg) for day, kg in readings.items()]
+    gains = weight_gains_over(diary, shown, ALERT_WINDOW_DAYS)
+    return {
+        day: (gain.compared_kg + gain_kg, gain.gain_kg >= gain_kg) for day, gain in gains.items()
+    }
 
 
 # 2. Swelling and foam ----------------------------------------------------------------------------
