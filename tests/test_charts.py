@@ -591,3 +591,15 @@ def test_value_labels_stay_clear_of_the_legend():
     top_label = next(t for t in dose.iter(f"{SVG}text") if t.text == "40")
     legend_y = next(float(t.get("y")) for t in dose.iter(f"{SVG}text") if "Prednisone" in t.text)
     assert float(top_label.get("y")) > legend_y + 10
+
+
+@pytest.mark.parametrize("height", [24, 32, 36, 40, 72, 132])
+@pytest.mark.parametrize(("low", "high"), [(50, 200), (60, 180), (0, 60), (140, 170), (0, 10000)])
+def test_y_axis_labels_never_crowd(height, low, high):
+    scale = charts._nice_scale(low, high, 30, 30 + height, min_span=1)
+    ticks = scale.ticks()
+    assert len(ticks) >= 2
+    gaps = [scale.y(a) - scale.y(b) for a, b in itertools.pairwise(ticks)]
+    assert min(gaps) >= charts.MIN_TICK_GAP or len(ticks) == 2
+    assert scale.low <= low
+    assert scale.high >= high

@@ -55,6 +55,7 @@ FONT_FAMILY = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
 CHAR_WIDTH_EM = 0.65
 LINE_HEIGHT = 16
 LEGEND_TOP = 4  # a chart's legend starts this far down
+MIN_TICK_GAP = 14  # units between y-axis labels (12-unit text)
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
 BLACK = "#000000"
@@ -614,7 +615,10 @@ def _nice_scale(
     while True:
         nice_low = math.floor(low / step + 1e-9) * step
         nice_high = math.ceil(high / step - 1e-9) * step
-        if round((nice_high - nice_low) / step) + 1 <= max_ticks + 1:
+        count = round((nice_high - nice_low) / step) + 1
+        # One tick more than asked is fine, but never labels closer than MIN_TICK_GAP.
+        roomy = (bottom - top) / max(count - 1, 1) >= MIN_TICK_GAP
+        if count <= 2 or (count <= max_ticks + 1 and roomy):
             break
         step *= 2
     decimals = max(0, -Decimal(f"{step:.6g}").normalize().as_tuple().exponent)
