@@ -403,8 +403,7 @@ def _escape(text) -> str:
 
 def _f(number: float) -> str:
     """A coordinate with one decimal at most: short SVG, sharp enough at 0.25 mm per unit."""
-    text = f"{number:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return f"{number:.1f}".removesuffix(".0")
 
 
 def _safe_id(prefix: str) -> str:
