@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed for the browsers that ask (a year's summary page: 58 KB -> 12 KB). Django
+    # Pages compressed for the browsers that ask (a 270-day summary page: 58 KB -> 14 KB). Django
     # pads each response against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

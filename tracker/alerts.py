@@ -437,6 +437,18 @@ def _weight_gain_7d_alerts(context: _Context) -> list[Alert]:
     return _weight_gain_alerts(context, WEIGHT_GAIN_7D, 7, "weight_gain_7d_kg")
 
 
+def _dipstick_run_alerts(context: _Context, in_run, **alert) -> list[Alert]:
+    """An alert (fields in `alert`) on each shown day that ends 3 dipstick days in a row whose
+    grades all pass `in_run`, with those readings."""
+    alerts = []
+    for on in context.shown_dates:
+        run = dipstick_run_ending(context.index, on, in_run)
+        if run is not None:
+            readings = [_dipstick_reading(day) for day in run]
+            alerts.append(Alert(triggered_on=on, readings=readings, **alert))
+    return alerts
+
+
 def _dipstick_relapse_alerts(context: _Context) -> list[Alert]:
     if context.is_child:
         rule_text = _(
@@ -448,57 +460,39 @@ def _dipstick_relapse_alerts(context: _Context) -> list[Alert]:
             "Dipstick protein 3+ or more on 3 days in a row: the relapse sign for children "
             "(IPNA 2022), also a useful sign for adults."
         )
-    alerts = []
-    for on in context.shown_dates:
-        run = dipstick_run_ending(context.index, on, lambda grade: grade >= DIPSTICK_3_PLUS)
-        if run is None:
-            continue
-        alerts.append(
-            Alert(
-                rule=DIPSTICK_RELAPSE,
-                severity=CALL,
-                title=str(_("Dipstick 3+ or more on 3 days in a row")),
-                triggered_on=on,
-                readings=[_dipstick_reading(day) for day in run],
-                what_to_do=str(
-                    _(
-                        "Contact your care team: this can be a sign of relapse. They may want a "
-                        "lab test to check. Keep testing your first-morning urine each day."
-                    )
-                ),
-                rule_text=str(rule_text),
-                guide_anchor="dipstick-relapse",
+    return _dipstick_run_alerts(
+        context,
+        lambda grade: grade >= DIPSTICK_3_PLUS,
+        rule=DIPSTICK_RELAPSE,
+        severity=CALL,
+        title=str(_("Dipstick 3+ or more on 3 days in a row")),
+        what_to_do=str(
+            _(
+                "Contact your care team: this can be a sign of relapse. They may want a lab test "
+                "to check. Keep testing your first-morning urine each day."
             )
-        )
-    return alerts
+        ),
+        rule_text=str(rule_text),
+        guide_anchor="dipstick-relapse",
+    )
 
 
 def _dipstick_remission_alerts(context: _Context) -> list[Alert]:
-    alerts = []
-    for on in context.shown_dates:
-        run = dipstick_run_ending(context.index, on, lambda grade: 0 <= grade <= DIPSTICK_TRACE)
-        if run is None:
-            continue
-        alerts.append(
-            Alert(
-                rule=DIPSTICK_REMISSION,
-                severity=INFO,
-                title=str(_("Dipstick negative or trace on 3 days in a row")),
-                triggered_on=on,
-                readings=[_dipstick_reading(day) for day in run],
-                what_to_do=str(
-                    _(
-                        "This is good news: it can be a sign of remission. Tell your care team; "
-                        "they may order a lab test. Do not change your medicines on your own."
-                    )
-                ),
-                rule_text=str(
-                    _("Dipstick protein negative or trace on 3 days in a row (IPNA 2022).")
-                ),
-                guide_anchor="dipstick-remission",
+    return _dipstick_run_alerts(
+        context,
+        lambda grade: 0 <= grade <= DIPSTICK_TRACE,
+        rule=DIPSTICK_REMISSION,
+        severity=INFO,
+        title=str(_("Dipstick negative or trace on 3 days in a row")),
+        what_to_do=str(
+            _(
+                "This is good news: it can be a sign of remission. Tell your care team; "
+                "they may order a lab test. Do not change your medicines on your own."
             )
-        )
-    return alerts
+        ),
+        rule_text=str(_("Dipstick protein negative or trace on 3 days in a row (IPNA 2022).")),
+        guide_anchor="dipstick-remission",
+    )
 
 
 def _fever_alerts(context: _Context) -> list[Alert]:

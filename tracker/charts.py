@@ -530,14 +530,16 @@ def _dots(points: Iterable[tuple[float, float]], r: float, colour: str, css_clas
     )
 
 
-def _diamond_path(x: float, y: float, r: float) -> str:
-    return f"M{_f(x)} {_f(y - r)}L{_f(x + r)} {_f(y)}L{_f(x)} {_f(y + r)}L{_f(x - r)} {_f(y)}Z"
-
-
-def _diamond(x: float, y: float, r: float, fill: str) -> str:
-    return (
-        f'<path d="{_diamond_path(x, y, r)}" fill="{fill}" stroke="{BLACK}" stroke-width="0.75"/>'
+def _diamonds(
+    points: Iterable[tuple[float, float]], r: float, fill: str, css_class: str = ""
+) -> str:
+    """Outlined diamonds of half-width r, all in one <path>."""
+    d = "".join(
+        f"M{_f(x)} {_f(y - r)}L{_f(x + r)} {_f(y)}L{_f(x)} {_f(y + r)}L{_f(x - r)} {_f(y)}Z"
+        for x, y in points
     )
+    class_attribute = f' class="{css_class}"' if css_class else ""
+    return f'<path{class_attribute} d="{d}" fill="{fill}" stroke="{BLACK}" stroke-width="0.75"/>'
 
 
 def _weeks(readings: Sequence[tuple[date, int, int]]) -> dict[date, list[tuple[date, int, int]]]:
@@ -626,9 +628,11 @@ def _nice_scale(
     return _Scale(nice_low, nice_high, top, bottom, step, decimals)
 
 
-def _plot_top(legend_height: float) -> float:
-    """Where a plot starts below its legend: room for the top tick label, no more."""
-    return LEGEND_TOP + legend_height + 10
+def _legend_over_plot(items: Sequence[tuple[str, str]], axis: DateAxis) -> tuple[list[str], float]:
+    """A plotted chart's legend across the plot's width, and the y where the plot then starts:
+    room for the top tick label, no more (the unit label shares the legend's first row)."""
+    legend, height = _legend(items, LEGEND_TOP, axis.left, axis.plot_right - axis.left)
+    return legend, LEGEND_TOP + height + 10
 
 
 def _y_axis(scale: _Scale, axis: DateAxis, unit_label: str) -> list[str]:
@@ -802,11 +806,8 @@ def weight_chart(
                 % {"gain": rounded(display(alert_gain)), "unit": unit},
             )
         )
-        legend_items.append((_diamond(8, 6, 5, VERMILLION), _("At or above it")))
-    legend, legend_height = _legend(
-        legend_items, LEGEND_TOP, axis.left, axis.plot_right - axis.left
-    )
-    top = _plot_top(legend_height)
+        legend_items.append((_diamonds([(8, 6)], 5, VERMILLION), _("At or above it")))
+    legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
 
     values = [*weight_shown.values(), *average_shown.values(), *line_shown.values()]
@@ -847,16 +848,13 @@ def weight_chart(
     for day in shown:
         x, y = axis.x(day), scale.y(weight_shown[day])
         if day in alert_lines and alert_lines[day][1]:
-            diamonds.append(_diamond_path(x, y, radius + 2.5))
+            diamonds.append((x, y))
         else:
             dots.append((x, y))
     if dots:
         body.append(_dots(dots, radius, BLUE, "weights"))
     if diamonds:
-        body.append(
-            f'<path class="alert-weights" d="{"".join(diamonds)}" fill="{VERMILLION}"'
-            f' stroke="{BLACK}" stroke-width="0.75"/>'
-        )
+        body.append(_diamonds(diamonds, radius + 2.5, VERMILLION, "alert-weights"))
     axis_parts, axis_height = _x_axis(axis, bottom)
     body += axis_parts
     svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
@@ -1079,11 +1077,15 @@ def dipstick_grade_counts(
 
 
 def _dipstick_legend_items(prefix: str, kind: str, counts: Mapping[int, int] | None = None):
+    """Every grade with its amount; with `counts`, only the grades counted, with their days (a
+    grade with no day has no part to explain; its 0 is in the summary and the table)."""
     items = []
     for grade in DIPSTICK_GRADES:
         label = f"{grade.label} ({grade.approx_mg_dl} mg/dL)"
         if counts is not None:
-            label = f"{grade.label}: {counts.get(grade.code, 0)}"
+            if not counts.get(grade.code):
+                continue
+            label = f"{grade.label}: {counts[grade.code]}"
         items.append((_swatch_box(_fill(prefix, kind, _DIPSTICK_FILLS, grade.code)), label))
     return items
 
@@ -1284,15 +1286,7 @@ def dipstick_stacked_bar(
                     anchor="middle",
                 )
             )
-    # The legend names only the parts drawn: a grade with no day has no part to explain (its 0
-    # is in the summary and the table).
-    legend_items = [
-        item
-        for item, grade in zip(
-            _dipstick_legend_items(prefix, "b", clean), DIPSTICK_GRADES, strict=True
-        )
-        if clean[grade.code]
-    ]
+    legend_items = _dipstick_legend_items(prefix, "b", clean)
     if not_recorded:
         legend_items.append(
             (
@@ -1420,10 +1414,7 @@ def blood_pressure_chart(
                 _("Target %(s)d/%(d)d mmHg") % {"s": target_pair[0], "d": target_pair[1]},
             )
         )
-    legend, legend_height = _legend(
-        legend_items, LEGEND_TOP, axis.left, axis.plot_right - axis.left
-    )
-    top = _plot_top(legend_height)
+    legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
     low = min(min(r[2] for r in clean), target_pair[1] if target_pair else 400)
     high = max(max(r[1] for r in clean), target_pair[0] if target_pair else 0)
@@ -1553,18 +1544,15 @@ def dose_steps(
         parts.append(_("stopped on %(date)s") % {"date": _iso(stopped[-1])})
     summary = "; ".join(parts) + "."
 
-    legend, legend_height = _legend(
+    legend, top = _legend_over_plot(
         [
             (
                 _swatch_line(BLUISH_GREEN, width=2.5),
                 _("%(medicine)s, %(unit)s") % {"medicine": label, "unit": unit},
             )
         ],
-        LEGEND_TOP,
-        axis.left,
-        axis.plot_right - axis.left,
+        axis,
     )
-    top = _plot_top(legend_height)
     bottom = top + plot_height
     highest = float(max(doses[day] for day in drawn))
     scale = _nice_scale(0.0, highest, top, bottom, min_span=5.0, from_zero=True)
@@ -1695,10 +1683,7 @@ def lab_points(
                 % {"value": _number(reference_value), "unit": unit},
             )
         )
-    legend, legend_height = _legend(
-        legend_items, LEGEND_TOP, axis.left, axis.plot_right - axis.left
-    )
-    top = _plot_top(legend_height)
+    legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
     highest = max(float(values[day]) for day in shown)
     if reference_value is not None:

@@ -102,16 +102,15 @@ class PatientQuerySet(models.QuerySet):
 
     def with_role(self, user):
         """Annotate `role`: this user's role for each patient (use after for_user)."""
-        grant = CareAccess.objects.filter(
-            patient=models.OuterRef("pk"), user=user, revoked_at__isnull=True
-        )
+        grant = CareAccess.objects.active().filter(patient=models.OuterRef("pk"), user=user)
         return self.annotate(role=models.Subquery(grant.values("role")[:1]))
 
     def with_patient_count(self, user):
         """Annotate `user_patient_count`: how many patients this user can see, so a page that
         has reached one patient knows without another query whether the user has others."""
         grants = (
-            CareAccess.objects.filter(user=user, revoked_at__isnull=True, role__in=Role.values)
+            CareAccess.objects.active()
+            .filter(user=user, role__in=Role.values)
             .order_by()
             .values("user")
             .annotate(count=models.Count("pk"))
@@ -121,9 +120,11 @@ class PatientQuerySet(models.QuerySet):
 
     def with_owner(self):
         """Annotate `owner_user_id` (the first owner): "entered by" names show for others."""
-        owners = CareAccess.objects.filter(
-            patient=models.OuterRef("pk"), role=Role.OWNER, revoked_at__isnull=True
-        ).order_by("pk")
+        owners = (
+            CareAccess.objects.active()
+            .filter(patient=models.OuterRef("pk"), role=Role.OWNER)
+            .order_by("pk")
+        )
         return self.annotate(owner_user_id=models.Subquery(owners.values("user_id")[:1]))
 
 

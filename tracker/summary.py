@@ -24,9 +24,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
 from tracker import alerts, charts, egfr, remission, units
 from tracker.contexts import had_complete_remission
 from tracker.guides import guide_url
@@ -1012,10 +1014,11 @@ def build_summary(
     used = {"dipstick", "edema", "upcr", "remission"}
     if egfr_now is not None:
         used.add("egfr")
+    medicines_now = current_medicines(medicines, period)
     changes = medicine_changes(medicines, period, omit_listed_starts=True)
-    if steroid_doses(medicines, period) and any(
-        change.name for change in medicine_changes(medicines, period)
-    ):
+    # Any start, dose change or stop, including the starts only the medicines list shows.
+    changed = changes or any(line.started_in_period for line in medicines_now)
+    if changed and steroid_doses(medicines, period):
         used.add("taper")
 
     age = patient.age_on(end)
@@ -1055,7 +1058,7 @@ def build_summary(
         timeline=timeline,
         timeline_notes=timeline_notes,
         labs=labs,
-        medicines_now=current_medicines(medicines, period),
+        medicines_now=medicines_now,
         medicine_changes=changes,
         events=[EventLine(row.date, str(row.get_kind_display()), row.note) for row in event_rows],
         alerts=alert_groups(found),
@@ -1192,6 +1195,12 @@ def entered_by_text(entered_by: Sequence[tuple[str, int]]) -> str:
         % {"name": name, "count": count}
         for name, count in entered_by
     )
+
+
+def render_summary_pdf(summary: VisitSummary, request=None) -> bytes:
+    """The summary as PDF bytes: the print template through the one WeasyPrint entry."""
+    html = render_to_string("pdf/summary.html", {"summary": summary}, request=request)
+    return render_pdf(html, SUMMARY_STYLESHEETS)
 
 
 def record_print(patient: Patient, period: Period, paper: str, user) -> SummaryPrint:

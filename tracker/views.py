@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from fsgs_portal.middleware import client_address
-from fsgs_portal.pdf import SUMMARY_STYLESHEETS, pdf_response, render_pdf
+from fsgs_portal.pdf import pdf_response
 from tracker import alerts, erase, exports, importer, sharing, summary
 from tracker.access import patient_for, reached
 from tracker.contexts import diary_window, labs_overview, one_day
@@ -1202,8 +1202,7 @@ def patient_summary_pdf(request: HttpRequest, pid: str) -> HttpResponse:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
         return redirect(reverse("patient_summary", kwargs={"pid": pid}))
     visit = summary_for(request, patient, period, paper)
-    html = render_to_string("pdf/summary.html", {"summary": visit}, request=request)
-    pdf = render_pdf(html, SUMMARY_STYLESHEETS)
+    pdf = summary.render_summary_pdf(visit, request)
     if request.method == "GET":
         summary.record_print(patient, period, paper, request.user)
     return pdf_response(pdf, summary.filename(patient.display_name, period))
@@ -1344,9 +1343,8 @@ def clinician_summary(request: HttpRequest, token: str) -> HttpResponse:
 def clinician_summary_pdf(request: HttpRequest, token: str) -> HttpResponse:
     link = clinician_link_for(request, token)
     visit = clinician_visit(request, link)
-    html = render_to_string("pdf/summary.html", {"summary": visit}, request=request)
     response = pdf_response(
-        render_pdf(html, SUMMARY_STYLESHEETS),
+        summary.render_summary_pdf(visit, request),
         summary.filename(link.patient.display_name, summary_period(link)),
     )
     log_clinician_use(request, link, response.status_code)

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 
-from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
+from fsgs_portal.pdf import render_pdf
 
 
 @login_not_required
@@ -169,11 +169,9 @@ class Command(BaseCommand):
         import tracemalloc
         from datetime import timedelta
 
-        from django.template.loader import render_to_string
-
         from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL
         from tracker.models import Patient
-        from tracker.summary import build_summary
+        from tracker.summary import build_summary, render_summary_pdf
 
         patient = Patient.objects.filter(access__user__email=DEFAULT_EMAIL).first()
         self.stdout.write("Visit summary")
@@ -187,8 +185,7 @@ class Command(BaseCommand):
 
             def make_pdf(start=start):
                 summary = build_summary(patient, start, end, today=end, printed_by="bench")
-                html = render_to_string("pdf/summary.html", {"summary": summary})
-                return render_pdf(html, SUMMARY_STYLESHEETS)
+                return render_summary_pdf(summary)
 
             seconds = median_seconds(make_pdf, pdf_repeat)
             tracemalloc.start()
