@@ -17,26 +17,29 @@ REQUIRED_SLUGS = {
     "treatment-steroids", "treatment-other-medicines", "supportive-care", "plasmapheresis",
     "infections-and-vaccines", "blood-clots", "home-monitoring", "when-to-call",
     "kidney-failure-dialysis-transplant", "children-and-caregivers", "preparing-for-visits",
-    "living-with-fsgs",
+    "living-with-fsgs", "pregnancy-and-family-planning",
 }  # fmt: skip
 # Anchors other pages (the diary, alerts) link to.
 REQUIRED_ANCHORS = {
     "home-monitoring": ["weight", "swelling", "foam", "dipstick", "blood-pressure", "temperature",
-                        "urine-amount", "medicines"],
-    "when-to-call": ["emergencies", "weight-gain", "dipstick-relapse", "dipstick-remission",
-                     "fever", "high-blood-pressure", "blood-clots", "less-urine",
-                     "severe-swelling", "child-exposures", "children"],
+                        "urine-amount", "medicines", "anything-else"],
+    "when-to-call": ["emergencies", "checklist", "weight-gain", "dipstick-relapse",
+                     "dipstick-remission", "fever", "belly-pain-fever", "high-blood-pressure",
+                     "blood-clots", "less-urine", "severe-swelling", "child-exposures", "children"],
     "understanding-your-results": ["upcr", "albumin", "creatinine-egfr", "remission", "relapse",
-                                   "steroid-resistance"],
+                                   "steroid-resistance", "children"],
+    "children-and-caregivers": ["children-results", "exposures"],
+    "infections-and-vaccines": ["fever", "belly-pain-fever", "child-exposures", "vaccines"],
     "treatment-steroids": ["taper", "side-effects"],
     "plasmapheresis": ["central-line", "side-effects", "after-transplant"],
 }  # fmt: skip
 CLINICAL_SOURCES = (
-    "KDIGO", "IPNA", "Troost", "Inker", "Khitan", "Kopp", "US kidney charity", "Clinician summary"
+    "KDIGO", "IPNA", "Troost", "Inker", "Khitan", "Kopp", "US kidney charity", "Clinician summary",
+    "FDA", "Ponticelli & Moroni", "McGrogan", "Kitiyakara",
 )  # fmt: skip
 
 
-def test_all_21_guides_exist():
+def test_all_22_guides_exist():
     assert {path.stem for path in CONTENT_DIR.glob("*.md")} >= REQUIRED_SLUGS
     assert set(Guide.objects.values_list("slug", flat=True)) >= REQUIRED_SLUGS
 
@@ -100,7 +103,9 @@ def test_the_glossary_has_at_least_40_terms_each_plain():
     must = {"albumin", "proteinuria", "upcr", "egfr", "creatinine", "podocyte", "glomerulus",
             "nephrotic-syndrome", "edema", "remission", "relapse", "steroid-resistant", "taper",
             "calcineurin-inhibitor", "trough-level", "plasmapheresis", "central-line", "biopsy",
-            "dialysis", "apol1"}  # fmt: skip
+            "dialysis", "apol1", "sparsentan", "sglt2-inhibitor", "rems", "peritonitis",
+            "partial-remission", "endothelin", "live-vaccine", "inactivated-vaccine",
+            "pre-eclampsia", "inaxaplin"}  # fmt: skip
     assert must <= {entry["slug"] for entry in entries}
 
 
@@ -134,3 +139,55 @@ def test_a_guide_file_without_sources_is_refused(tmp_path):
     (tmp_path / "symptoms.md").write_text(frontmatter.dumps(post))
     with pytest.raises(ContentError, match="sources"):
         load_content(tmp_path)
+
+
+def test_the_pregnancy_guide_loads_names_the_risky_medicines_and_cites_its_sources():
+    guide = Guide.objects.get(slug="pregnancy-and-family-planning")
+    sources = " | ".join(guide.sources)
+    for source in ("FDA label", "Ponticelli & Moroni, J Clin Med 2018", "KDIGO 2021"):
+        assert source in sources, source
+    text = guide.plain_text
+    for medicine in ("ACE inhibitors", "ARBs", "sparsentan", "mycophenolate", "cyclophosphamide"):
+        assert medicine in text, medicine
+    assert "Never stop a medicine on your own" in text
+    assert "pre-eclampsia" in text
+    assert "obstetric team" in text
+    medicines = Guide.objects.get(slug="treatment-other-medicines")
+    assert "pregnancy-and-family-planning" in medicines.related
+
+
+def test_what_is_fsgs_gives_how_common_it_is_as_a_range_not_one_number():
+    import re
+
+    guide = Guide.objects.get(slug="what-is-fsgs")
+    assert re.search(r"about 2 to 18 (people )?in every million", guide.plain_text)
+    for paragraph in guide.body_markdown.split("\n\n"):
+        if "million" in paragraph and re.search(r"\b7\b", paragraph):
+            # "7 per million" appears only to explain it: it is also the kidney-failure rate.
+            assert "kidney failure because of FSGS" in paragraph, paragraph
+
+
+def test_the_sparsentan_section_is_current_and_never_tells_people_to_take_a_medicine():
+    guide = Guide.objects.get(slug="treatment-other-medicines")
+    text = guide.plain_text
+    assert "13 April 2026" in text
+    assert "not confirmed whether" not in text
+    assert "REMS" in text
+    assert "never take it together" in text.lower()
+    for slug, body in Guide.objects.values_list("slug", "plain_text"):
+        assert "you should take" not in body.lower(), slug
+
+
+def test_children_numbers_read_the_same_in_both_guides_and_in_both_units():
+    rows = (
+        "UPCR 20 mg/mmol or less, or 0.2 g/g (200 mg/g) or less.",
+        "above 20 and below 200 mg/mmol, or above 0.2 and below 2 g/g.",
+        "UPCR 200 mg/mmol or more, or 2 g/g (2,000 mg/g) or more.",
+        "No complete remission after 4 weeks of daily prednisone at the full dose.",
+        "One lab result alone is a possible relapse to confirm with the care team.",
+    )
+    for slug in ("children-and-caregivers", "understanding-your-results"):
+        text = Guide.objects.get(slug=slug).plain_text
+        for row in rows:
+            assert row in text, (slug, row)
+        assert "20 mg/mmol is about 177 mg/g, not 200" in text, slug
