@@ -118,6 +118,14 @@ def test_ticks_are_not_carried_over_to_today(client_for, patient, owner):
     assert today.symptoms == frozenset()
 
 
+def test_a_refused_save_shows_back_the_ticks_it_held(client_for, patient, owner, editor):
+    make_day(patient, TODAY, editor, version=2)
+    form = {**FORM, "version": "1", **ticks("belly_pain")}
+    response = client_for(owner).post(diary_url(patient), form)
+    assert response.context["stale"].refused_values[-1] == ("Belly pain", "ticked")
+    assert not DiaryDay.objects.get(patient=patient, date=TODAY).symptoms
+
+
 # Pages -----------------------------------------------------------------------------------------
 
 
