@@ -176,6 +176,10 @@ def test_it_says_which_rules_are_off():
         "weight_gain_7d",
         "fever",
         "high_bp",
+        "child_exposure",
+    ]
+    assert inactive_rules(DEFAULT_THRESHOLDS, is_child=False, on_immunosuppression=False) == [
+        "fever"
     ]
     assert "care team" in str(CHILD_THRESHOLDS_NOTE)
 

@@ -74,13 +74,14 @@ def test_csv_has_the_documented_columns_and_one_row_per_day():
         "3+",
         "37.2",
         "yes",
+        "",
         "some",
         "",
         '\'=HYPERLINK("http://x")',
     ]
     assert rows[2][0] == "2025-03-02"
-    assert rows[2][1:11] == [""] * 10  # readings only: no day values
-    assert rows[2][11] == "08:00 120/80 pulse 72; 20:15 118/76"
+    assert rows[2][1:12] == [""] * 11  # readings only: no day values
+    assert rows[2][12] == "08:00 120/80 pulse 72; 20:15 118/76"
 
 
 def test_read_csv_restores_cells_and_numbers_rows_from_the_header():

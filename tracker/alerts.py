@@ -14,9 +14,21 @@ triggered it, what to do, and the guide section (`when-to-call#<anchor>`) that e
 | high_bp            | any reading ≥ 180 systolic or ≥ 120 diastolic                  | emergency |
 | severe_swelling    | a site newly at grade 3, or the belly at grade 3               | call      |
 | less_urine         | "less urine than usual" ticked                                 | call      |
+| blood_clot         | "one leg swollen or painful" or "chest pain or sudden          | emergency |
+|                    | breathlessness" ticked                                         |           |
+| belly_pain_fever   | "belly pain" ticked and a temperature at or above the fever    | urgent    |
+|                    | line on the same day (whatever the medicines)                  |           |
+| child_exposure     | a child on immune-suppressing medicine: "contact with          | call      |
+|                    | chickenpox or measles" or "vomiting or diarrhoea" ticked       |           |
+
+Severities, most pressing first: emergency (call the emergency number), urgent (call the care team
+now), call (contact the care team today), info (good news to pass on).
 
 Children (under 18): the weight and blood-pressure rules run only with the care team's numbers
-(see `care_team_thresholds`); the other rules run as for adults.
+(see `care_team_thresholds`); the other rules run as for adults, and child_exposure runs only for
+them. The ticked items come from the day form's "Anything else today?" checklist
+(tracker.symptoms); for adults, the vomiting and contact ticks are recorded and shown but raise no
+alert (CLINICAL.md gives no adult rule).
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,6 +38,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker.symptoms import (
+    BELLY_PAIN,
+    CHEST_PAIN,
+    INFECTION_CONTACT,
+    LEG_SWOLLEN,
+    VOMITING_DIARRHOEA,
+)
+from tracker.symptoms import labels as symptom_labels
 from tracker.units import (
     DIPSTICK_3_PLUS,
     DIPSTICK_TRACE,
@@ -38,9 +58,18 @@ from tracker.units import (
 GUIDE_SLUG = "when-to-call"
 
 EMERGENCY = "emergency"
+URGENT = "urgent"
 CALL = "call"
 INFO = "info"
-_SEVERITY_ORDER = {EMERGENCY: 0, CALL: 1, INFO: 2}
+SEVERITIES = (EMERGENCY, URGENT, CALL, INFO)  # most pressing first
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+# Each severity as a plain word, so a page never says it by colour alone.
+SEVERITY_WORDS = {
+    EMERGENCY: _("Emergency"),
+    URGENT: _("Urgent"),
+    CALL: _("Call"),
+    INFO: _("Good news"),
+}
 
 WEIGHT_GAIN_1D = "weight_gain_1d"
 WEIGHT_GAIN_7D = "weight_gain_7d"
@@ -50,14 +79,22 @@ FEVER = "fever"
 HIGH_BP = "high_bp"
 SEVERE_SWELLING = "severe_swelling"
 LESS_URINE = "less_urine"
+BLOOD_CLOT = "blood_clot"
+BELLY_PAIN_FEVER = "belly_pain_fever"
+CHILD_EXPOSURE = "child_exposure"
+# The rules the "Anything else today?" checklist feeds (tracker.symptoms).
+CHECKLIST_RULES = (BLOOD_CLOT, BELLY_PAIN_FEVER, CHILD_EXPOSURE)
 RULES = (
+    BLOOD_CLOT,
     HIGH_BP,
+    BELLY_PAIN_FEVER,
     WEIGHT_GAIN_1D,
     WEIGHT_GAIN_7D,
     DIPSTICK_RELAPSE,
     FEVER,
     SEVERE_SWELLING,
     LESS_URINE,
+    CHILD_EXPOSURE,
     DIPSTICK_REMISSION,
 )
 
@@ -82,7 +119,10 @@ _ADULT_ONLY_THRESHOLDS = ("weight_gain_1d_kg", "weight_gain_7d_kg", "systolic", 
 CHILD_THRESHOLDS_NOTE = _(
     "For children under 18, the portal uses no adult weight or blood pressure numbers: a safe "
     "change depends on the child's age and size. Enter the numbers from your child's care team "
-    "to turn on these checks. Until then, the dipstick, fever, urine and swelling checks still run."
+    "to turn on these checks. Until then, the other checks still run: dipstick, urine amount, "
+    "swelling, signs of a blood clot, and belly pain with fever. While your child takes medicine "
+    "that weakens the immune system, the fever check and the check for contact with chickenpox "
+    "or measles, or vomiting or diarrhoea, run too."
 )
 
 
@@ -98,6 +138,8 @@ class DayReadings:
     temperature_c: Decimal | None = None
     less_urine: bool = False
     blood_pressures: tuple[tuple[int, int], ...] = ()  # (systolic, diastolic) in mmHg
+    # Codes ticked on the day's "Anything else today?" checklist (tracker.symptoms.CODES).
+    symptoms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -259,7 +301,10 @@ def active_threshold(thresholds: Thresholds, name: str, *, is_child: bool):
 def inactive_rules(
     thresholds: Thresholds, *, is_child: bool, on_immunosuppression: bool
 ) -> list[str]:
-    """Rule codes that cannot fire for this patient, so the page can say which checks are off."""
+    """Rule codes that cannot fire for this patient, so the page can say which checks are off.
+
+    child_exposure is listed for a child not on immune-suppressing medicine; for an adult it is
+    not a rule at all (CLINICAL.md gives none), so it is not listed as "off"."""
     off = []
 
     def is_off(name):
@@ -273,6 +318,8 @@ def inactive_rules(
         off.append(FEVER)
     if is_off("systolic") and is_off("diastolic"):
         off.append(HIGH_BP)
+    if is_child and not on_immunosuppression:
+        off.append(CHILD_EXPOSURE)
     return off
 
 
@@ -659,7 +706,147 @@ def _less_urine_alerts(context: _Context) -> list[Alert]:
     ]
 
 
+def _ticked_readings(day: DayReadings, codes: Sequence[str]) -> list[str]:
+    """One line per ticked item of `codes` on the day, in the checklist's order."""
+    return [
+        str(_("Ticked “%(item)s” on %(date)s") % {"item": label, "date": day.date.isoformat()})
+        for label in symptom_labels(set(codes) & day.symptoms)
+    ]
+
+
+_CLOT_SIGNS = (LEG_SWOLLEN, CHEST_PAIN)
+
+
+def _blood_clot_alerts(context: _Context) -> list[Alert]:
+    """CLINICAL.md table, "blood clot signs" (one leg swollen, painful, red or warm; sudden chest
+    pain or breathlessness): an emergency, call the emergency number. Nephrotic syndrome raises
+    the risk of clots (CLINICAL.md "Nephrotic syndrome"). Runs for everyone, adults and children."""
+    return [
+        Alert(
+            rule=BLOOD_CLOT,
+            severity=EMERGENCY,
+            title=str(_("Signs of a possible blood clot")),
+            triggered_on=day.date,
+            readings=_ticked_readings(day, _CLOT_SIGNS),
+            what_to_do=str(
+                _(
+                    "Call the emergency number now. A swollen, painful leg, or sudden chest pain "
+                    "or trouble breathing, can be a sign of a blood clot. Do not wait to see if "
+                    "it gets better."
+                )
+            ),
+            rule_text=str(
+                _(
+                    "One leg swollen or painful, or chest pain or sudden breathlessness, ticked "
+                    "on the day. These are signs of a blood clot, and nephrotic syndrome raises "
+                    "the risk of clots (common guidance: an emergency)."
+                )
+            ),
+            guide_anchor="blood-clots",
+        )
+        for day in context.shown_days
+        if day.symptoms & set(_CLOT_SIGNS)
+    ]
+
+
+def _fever_line(context: _Context) -> Decimal:
+    """The fever line the belly-pain rule uses: the fever threshold in use (the care team's
+    number, else the 38.0 °C default), whatever the medicines."""
+    limit = context.thresholds.fever_c
+    return limit if limit is not None else DEFAULT_THRESHOLDS.fever_c
+
+
+def _belly_pain_fever_alerts(context: _Context) -> list[Alert]:
+    """IPNA 2022; KDIGO 2021 (CLINICAL.md "Vaccines and infections", and its table): belly pain
+    with fever on the same day is urgent, since nephrotic syndrome raises the risk of peritonitis:
+    call the care team now, the emergency number if very unwell. Runs for everyone, on
+    immune-suppressing medicine or not. The alert says "can be a sign of", never a diagnosis.
+
+    The temperature is held to the fever line exactly as the fever rule holds it (keep the two
+    tests in step)."""
+    limit = _fever_line(context)
+    rule_text = _(
+        "Belly pain ticked and a temperature of %(limit)s or higher on the same day. Nephrotic "
+        "syndrome raises the risk of a serious belly infection (peritonitis), so belly pain with "
+        "fever needs urgent care (IPNA 2022; KDIGO 2021)."
+    ) % {"limit": _celsius(limit, context.temperature_unit)}
+    rule_text = f"{rule_text} {_provenance(context.thresholds, ['fever_c'])}"
+    return [
+        Alert(
+            rule=BELLY_PAIN_FEVER,
+            severity=URGENT,
+            title=str(_("Belly pain with fever")),
+            triggered_on=day.date,
+            readings=[
+                *_ticked_readings(day, (BELLY_PAIN,)),
+                str(
+                    _("Temperature %(temperature)s on %(date)s")
+                    % {
+                        "temperature": _celsius(day.temperature_c, context.temperature_unit),
+                        "date": day.date.isoformat(),
+                    }
+                ),
+            ],
+            what_to_do=str(
+                _(
+                    "Call your care team now. Belly pain with a fever can be a sign of a serious "
+                    "belly infection (peritonitis). If you feel very unwell, call the emergency "
+                    "number."
+                )
+            ),
+            rule_text=rule_text,
+            guide_anchor="belly-pain-fever",
+        )
+        for day in context.shown_days
+        if BELLY_PAIN in day.symptoms
+        and day.temperature_c is not None
+        and day.temperature_c >= limit
+    ]
+
+
+_CHILD_EXPOSURE_SIGNS = (INFECTION_CONTACT, VOMITING_DIARRHOEA)
+
+
+def _child_exposure_alerts(context: _Context) -> list[Alert]:
+    """CLINICAL.md (IPNA 2022; KDIGO 2021): a child on steroids who meets chickenpox or measles,
+    or has vomiting with diarrhoea, needs a call to the care team the same day.
+
+    "On steroids" is read as `on_immunosuppression` (steroids are immune-suppressing medicines,
+    and the others weaken the immune system as well). Children only: CLINICAL.md gives no adult
+    rule, so an adult's ticks are recorded and shown but raise no alert."""
+    if not (context.is_child and context.on_immunosuppression):
+        return []
+    return [
+        Alert(
+            rule=CHILD_EXPOSURE,
+            severity=CALL,
+            title=str(_("Illness or contact with chickenpox or measles")),
+            triggered_on=day.date,
+            readings=_ticked_readings(day, _CHILD_EXPOSURE_SIGNS),
+            what_to_do=str(
+                _(
+                    "Call your child's care team today. After contact with chickenpox or "
+                    "measles, a medicine can help prevent the illness. Tell them about vomiting "
+                    "or diarrhoea too."
+                )
+            ),
+            rule_text=str(
+                _(
+                    "Contact with chickenpox or measles, or vomiting or diarrhoea, ticked for a "
+                    "child taking medicine that weakens the immune system, such as steroids "
+                    "(IPNA 2022; KDIGO 2021: call the same day)."
+                )
+            ),
+            guide_anchor="child-exposures",
+        )
+        for day in context.shown_days
+        if day.symptoms & set(_CHILD_EXPOSURE_SIGNS)
+    ]
+
+
 _RULE_FUNCTIONS = (
+    _blood_clot_alerts,
+    _belly_pain_fever_alerts,
     _high_bp_alerts,
     _weight_gain_1d_alerts,
     _weight_gain_7d_alerts,
@@ -667,6 +854,7 @@ _RULE_FUNCTIONS = (
     _fever_alerts,
     _severe_swelling_alerts,
     _less_urine_alerts,
+    _child_exposure_alerts,
     _dipstick_remission_alerts,
 )
 
@@ -693,8 +881,8 @@ def evaluate(
     weight_unit: str = "kg",
     temperature_unit: str = "C",
 ) -> list[Alert]:
-    """Every alert the diary days trigger: emergencies first, then calls, then good news (info);
-    newest first within each.
+    """Every alert the diary days trigger: emergencies first, then urgent ones, then calls, then
+    good news (info); newest first within each.
 
     `days` may come in any order; a rule fires on each day it holds (a 3-day dipstick run alerts
     on its third day and on each further day it continues). Days after `today` are ignored, so a

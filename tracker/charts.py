@@ -44,6 +44,8 @@ from tracker.alerts import (
     DayReadings,
     weight_gains_over,
 )
+from tracker.symptoms import SYMPTOMS
+from tracker.symptoms import labels as symptom_labels
 from tracker.units import DIPSTICK_GRADES, as_decimal, dipstick_label, lb_from_kg, rounded
 
 CHART_WIDTH = 720
@@ -1715,4 +1717,92 @@ def lab_points(
     axis_parts, axis_height = _x_axis(axis, bottom)
     body += axis_parts
     svg = _svg(prefix, axis.width, bottom + axis_height, title, summary, body)
+    return Chart(svg, title, summary, caption, header, rows, True)
+
+
+# 7. "Anything else today?" marks ----------------------------------------------------------------
+
+
+def _symptom_row_labels() -> dict[str, str]:
+    """Short row labels (they fit the axis' left margin); the key under the lane spells them out."""
+    return {
+        "leg_swollen": _("Leg"),
+        "chest_pain": _("Chest"),
+        "belly_pain": _("Belly pain"),
+        "vomiting_diarrhoea": _("Vomiting"),
+        "infection_contact": _("Contact"),
+    }
+
+
+def symptom_marks(
+    axis: DateAxis,
+    days: Iterable[tuple[date, Iterable[str]]],
+    *,
+    id_prefix: str = "symptoms",
+) -> Chart:
+    """A marker lane of the days something was ticked under "Anything else today?": one row per
+    checklist item (tracker.symptoms.SYMPTOMS order), a diamond on each day it was ticked. The row
+    (and its label) is the second cue besides colour; the key spells out each short label."""
+    prefix = _safe_id(id_prefix)
+    title = _("Anything else today? (ticked items)")
+    row_labels = _symptom_row_labels()
+    ticked: dict[date, frozenset[str]] = {}
+    for day, codes in days:
+        known = frozenset(codes) & set(row_labels)
+        if known and axis.contains(day):
+            ticked[day] = known
+    ticked = dict(sorted(ticked.items()))
+    header = [_date_header(), _("Ticked")]
+    rows = [[_iso(day), "; ".join(symptom_labels(codes))] for day, codes in ticked.items()]
+    caption = _("Items ticked under “Anything else today?”, %(period)s") % {
+        "period": _period_text(axis)
+    }
+    if not ticked:
+        message = _("Nothing was ticked under “Anything else today?” in this period.")
+        return Chart(
+            _placeholder(prefix, title, message), title, message, caption, header, rows, False
+        )
+    counts = [
+        (str(symptom.label), sum(1 for codes in ticked.values() if symptom.code in codes))
+        for symptom in SYMPTOMS
+    ]
+    summary = _("Something was ticked on %(ticked)d of %(days)d days: %(counts)s.") % {
+        "ticked": len(ticked),
+        "days": axis.day_count,
+        "counts": ", ".join(
+            f"{label} {count} " + ngettext("day", "days", count) for label, count in counts if count
+        ),
+    }
+
+    top, row_height, row_gap = 4, 14, 2
+    body = []
+    bottom = top + len(SYMPTOMS) * (row_height + row_gap) - row_gap
+    body += _x_grid(axis, top, bottom)
+    radius = max(2.5, min(6.0, axis.day_width * 0.45))
+    for index, symptom in enumerate(SYMPTOMS):
+        row_top = top + index * (row_height + row_gap)
+        middle = row_top + row_height / 2
+        body.append(
+            _text(axis.left - 8, middle + FONT_SIZE * 0.35, row_labels[symptom.code], anchor="end")
+        )
+        body.append(
+            f'<rect x="{axis.left}" y="{row_top}" width="{_f(axis.plot_right - axis.left)}"'
+            f' height="{row_height}" fill="none" stroke="{GRID}" stroke-width="0.75"/>'
+        )
+        points = [(axis.x(day), middle) for day, codes in ticked.items() if symptom.code in codes]
+        if points:
+            body.append(_diamonds(points, radius, VERMILLION, "symptom-mark"))
+    axis_parts, axis_height = _x_axis(axis, bottom + 2)
+    body += axis_parts
+    legend_top = bottom + 2 + axis_height + 2
+    diamond = f'<path d="M8 0L14 6L8 12L2 6Z" fill="{VERMILLION}" stroke="{BLACK}"/>'
+    key = [(diamond, _("ticked that day"))]
+    key += [
+        (_swatch_box("none", outline="none"), f"{row_labels[symptom.code]}: {symptom.label}")
+        for symptom in SYMPTOMS
+        if row_labels[symptom.code] != str(symptom.label)
+    ]
+    legend, legend_height = _legend(key, legend_top, 8, axis.width - 16)
+    body += legend
+    svg = _svg(prefix, axis.width, legend_top + legend_height + 2, title, summary, body)
     return Chart(svg, title, summary, caption, header, rows, True)

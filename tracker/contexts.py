@@ -38,9 +38,13 @@ class ShownAlert:
 
     @property
     def severity_class(self) -> str:
-        return {alerts.EMERGENCY: "danger", alerts.CALL: "warning", alerts.INFO: "success"}[
-            self.alert.severity
-        ]
+        """Bootstrap's colour; the heading's words (alerts.SEVERITY_WORDS) say it without colour."""
+        return {
+            alerts.EMERGENCY: "danger",
+            alerts.URGENT: "danger",
+            alerts.CALL: "warning",
+            alerts.INFO: "success",
+        }[self.alert.severity]
 
 
 def shown(found: Sequence[alerts.Alert]) -> list[ShownAlert]:

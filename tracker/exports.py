@@ -5,15 +5,18 @@ each lab kind's canonical unit), with the unit in the CSV header.
 
 CSV columns (CSV_COLUMNS, documented on the import page and in the README):
 date, weight_kg, swelling_face, swelling_hands, swelling_belly, swelling_legs, urine_foam,
-dipstick_protein, temperature_c, less_urine, medicines_taken, blood_pressure_mmhg, note.
-A day's blood pressure readings share one cell: "08:00 120/80 pulse 72; 20:15 118/76".
+dipstick_protein, temperature_c, less_urine, symptoms, medicines_taken, blood_pressure_mmhg, note.
+A day's blood pressure readings share one cell: "08:00 120/80 pulse 72; 20:15 118/76". The
+`symptoms` cell holds the codes ticked on the "Anything else today?" checklist, `;`-separated in
+tracker.symptoms order: "leg_swollen;belly_pain".
 
 Formula injection (SECURITY.md): a cell beginning with = + - @, a tab, a carriage return or a
 single quote gets a single quote in front, so a spreadsheet shows it as text. Reading the file
 back removes exactly that one quote, so export → import returns the note as written.
 
 FHIR codes: CLINICAL.md "Codes for export". Swelling and foam have no LOINC code: they use the
-portal's own code system (HOME_MONITORING_SYSTEM), category survey.
+portal's own code system (HOME_MONITORING_SYSTEM), category survey; so does each ticked
+checklist item (one Observation per item, code "symptom-<code>", valueBoolean true).
 """
 
 import csv
@@ -29,6 +32,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker import symptoms
 from tracker.units import DIPSTICK_GRADES
 
 SWELLING_SITES = ("face", "hands", "belly", "legs")
@@ -48,6 +52,15 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ),
     ("temperature_c", _("Temperature in °C; empty if not taken.")),
     ("less_urine", _("Much less urine than usual: yes or no.")),
+    (
+        "symptoms",
+        _(
+            "What was ticked under “Anything else today?”, separated by “;”: leg_swollen (one "
+            "leg swollen or painful), chest_pain (chest pain or sudden breathlessness), "
+            "belly_pain, vomiting_diarrhoea, infection_contact (contact with chickenpox or "
+            "measles); empty if nothing."
+        ),
+    ),
     (
         "medicines_taken",
         _("Medicines taken as prescribed: all, some or none; empty if not recorded."),
@@ -131,6 +144,7 @@ def csv_row(row: DayRow) -> list[str]:
                 "" if day.get("dipstick") is None else DIPSTICK_WORDS[day["dipstick"]]
             ),
             less_urine="yes" if day.get("less_urine") else "no",
+            symptoms=symptoms.to_text(symptoms.codes_of(day)),
             medicines_taken=day.get("medicines_taken") or "",
             note=day.get("note") or "",
             **{f"swelling_{site}": str(day.get(f"swelling_{site}", 0)) for site in SWELLING_SITES},
@@ -274,6 +288,16 @@ DIPSTICK_SYSTEM = "https://fsgs-portal.example/fhir/CodeSystem/urine-dipstick-pr
 PATIENT_ID_SYSTEM = "https://fsgs-portal.example/fhir/patient-id"
 # Stable ids: the same record gets the same id in every export.
 ID_NAMESPACE = uuid.UUID("6f1c3b1e-6a53-4d8e-9c55-0b2f3e9d7a10")
+
+# Fixed English displays for the checklist codes: files travel, whatever the page language.
+SYMPTOM_DISPLAY = {
+    symptoms.LEG_SWOLLEN: "One leg swollen or painful",
+    symptoms.CHEST_PAIN: "Chest pain or sudden breathlessness",
+    symptoms.BELLY_PAIN: "Belly pain",
+    symptoms.VOMITING_DIARRHOEA: "Vomiting or diarrhoea",
+    symptoms.INFECTION_CONTACT: "Contact with chickenpox or measles",
+}
+assert tuple(SYMPTOM_DISPLAY) == symptoms.CODES
 
 CATEGORY_DISPLAY = {"vital-signs": "Vital Signs", "laboratory": "Laboratory", "survey": "Survey"}
 
@@ -433,6 +457,15 @@ class BundleBuilder:
                 on,
                 valueInteger=int(day.get("foam", 0)),
             )
+            # Only what was ticked: an unticked box is "not reported", not a recorded "no".
+            for code in symptoms.ordered(symptoms.codes_of(day)):
+                self.observation(
+                    (f"symptom-{code}", on),
+                    "survey",
+                    _concept(HOME_MONITORING_SYSTEM, f"symptom-{code}", SYMPTOM_DISPLAY[code]),
+                    on,
+                    valueBoolean=True,
+                )
         zone = ZoneInfo(self.patient.time_zone)
         for index, reading in enumerate(sorted(row.readings, key=lambda r: r.time)):
             taken = datetime.combine(row.date, reading.time, tzinfo=zone)

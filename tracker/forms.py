@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fsgs_portal.accounts.reauth import PasswordConfirmForm
-from tracker import trends, units
+from tracker import symptoms, trends, units
 from tracker.guides import help_with_link
 from tracker.models import (
     ALERT_DIASTOLIC_MAX,
@@ -395,6 +395,7 @@ class DiaryDayForm(forms.ModelForm):
             "foam",
             "dipstick",
             "less_urine",
+            *symptoms.FIELDS,
             "medicines_taken",
             "note",
         ]
@@ -437,6 +438,8 @@ class DiaryDayForm(forms.ModelForm):
         self.fields["note"].label = _("Note (optional)")
         self.fields["dipstick"].label = _("Dipstick protein (optional)")
         self.fields["less_urine"].label = _("Much less urine than usual")
+        for symptom in symptoms.SYMPTOMS:
+            self.fields[symptom.field].label = symptom.label
         for field in SWELLING_FIELDS.values():
             self.fields[field].choices = Swelling.choices
         self.initial.setdefault("weight_unit", patient.weight_unit)
@@ -456,8 +459,8 @@ class DiaryDayForm(forms.ModelForm):
     @classmethod
     def prefill_from(cls, previous: DiaryDay, patient: Patient) -> dict:
         """A starting point from an earlier day: the daily readings only. Temperature, less
-        urine and the note describe one day and are not carried over, so they cannot raise an
-        alert the person did not mean."""
+        urine, the "Anything else today?" ticks and the note describe one day and are not carried
+        over, so they cannot raise an alert the person did not mean."""
         values = {field: getattr(previous, field) for field in SWELLING_FIELDS.values()}
         values.update(
             foam=previous.foam,
@@ -519,6 +522,7 @@ class DiaryDayForm(forms.ModelForm):
             "dipstick",
             "temperature",
             "less_urine",
+            *symptoms.FIELDS,
             "medicines_taken",
             "note",
         ]:
@@ -530,6 +534,10 @@ class DiaryDayForm(forms.ModelForm):
                 text = f"{typed(value)} {symbol}"
             elif name == "less_urine":
                 text = str(_("yes") if value else _("no"))
+            elif name in symptoms.FIELDS:
+                if not value:
+                    continue
+                text = str(_("ticked"))
             elif value in (None, ""):
                 continue
             elif name in SWELLING_FIELDS.values():

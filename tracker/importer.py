@@ -13,7 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tracker import exports
+from tracker import exports, symptoms
 from tracker.forms import BloodPressureForm, DiaryDayForm
 from tracker.models import BloodPressure, DiaryDay, Patient
 
@@ -27,6 +27,7 @@ COLUMN_OF_FIELD = {
     "foam": "urine_foam",
     "dipstick": "dipstick_protein",
     "less_urine": "less_urine",
+    **dict.fromkeys(symptoms.FIELDS, "symptoms"),
     "medicines_taken": "medicines_taken",
     "note": "note",
     "__all__": "date",
@@ -82,6 +83,10 @@ def _day_data(cells: dict[str, str]) -> dict[str, str] | None:
         data["dipstick"] = str(exports.DIPSTICK_WORDS.index(dipstick))
     else:
         data["dipstick"] = dipstick  # empty, or wrong: the form says so
+    ticked, _unknown = symptoms.from_text(cells.get("symptoms", ""))
+    for symptom in symptoms.SYMPTOMS:
+        if symptom.code in ticked:
+            data[symptom.field] = "on"
     data["_less_urine_word"] = less_urine
     return data
 
@@ -110,6 +115,16 @@ def check_row(patient: Patient, read: exports.ReadRow) -> CheckedRow:
                     read.row,
                     "less_urine",
                     _("write yes or no — it says “%(typed)s”") % {"typed": less_urine[:20]},
+                )
+            )
+        _ticked, unknown = symptoms.from_text(cells.get("symptoms", ""))
+        if unknown:
+            problems.append(
+                exports.RowProblem(
+                    read.row,
+                    "symptoms",
+                    _("“%(typed)s” is not a checklist item; use %(codes)s, separated by “;”")
+                    % {"typed": unknown[0][:30], "codes": ", ".join(symptoms.CODES)},
                 )
             )
         form = DiaryDayForm(data, patient=patient, day=on, instance=DiaryDay())

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker import alerts
+from tracker import alerts, symptoms
 from tracker.units import DIPSTICK_GRADES
 
 PUBLIC_ID_LENGTH = 12
@@ -433,6 +433,16 @@ class DiaryDay(models.Model):
         _("temperature (°C)"), max_digits=4, decimal_places=2, null=True, blank=True
     )
     less_urine = models.BooleanField(_("much less urine than usual"), default=False)
+    # "Anything else today?" (tracker.symptoms.SYMPTOMS, same order): events of this one day.
+    symptom_leg_swollen = models.BooleanField(_("one leg swollen or painful"), default=False)
+    symptom_chest_pain = models.BooleanField(
+        _("chest pain or sudden breathlessness"), default=False
+    )
+    symptom_belly_pain = models.BooleanField(_("belly pain"), default=False)
+    symptom_vomiting_diarrhoea = models.BooleanField(_("vomiting or diarrhoea"), default=False)
+    symptom_infection_contact = models.BooleanField(
+        _("contact with chickenpox or measles"), default=False
+    )
     medicines_taken = models.CharField(
         _("medicines taken"), max_length=4, choices=MedicinesTaken.choices, blank=True
     )
@@ -490,6 +500,15 @@ class DiaryDay(models.Model):
     @property
     def max_swelling(self) -> int:
         return max(self.swelling.values())
+
+    @property
+    def symptoms(self) -> frozenset[str]:
+        """The ticked "Anything else today?" codes (tracker.symptoms)."""
+        return symptoms.codes_of(self)
+
+    @property
+    def symptom_labels(self) -> list[str]:
+        return symptoms.labels(self.symptoms)
 
 
 class BloodPressure(models.Model):
@@ -555,6 +574,7 @@ def day_readings(days, pressures) -> list[alerts.DayReadings]:
                 temperature_c=day.temperature_c,
                 less_urine=day.less_urine,
                 blood_pressures=blood_pressures,
+                symptoms=day.symptoms,
             )
         )
     return readings

@@ -8,7 +8,8 @@ summary"), in its fixed order:
 3. the aligned timeline (tracker.charts on one DateAxis);
 4. labs table with the change from baseline;
 5. medicines now, and every start, stop and dose change in the period;
-6. events and the alerts that fired in the period; the open questions ticked for this visit;
+6. events, the days with "Anything else today?" items ticked (and the alerts they raised), and
+   the alerts that fired in the period; the open questions ticked for this visit;
 7. a short glossary of the terms used, and the "patient-reported" footer.
 
 `build_summary` reads a fixed number of queries whatever the period or the length of the history
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
-from tracker import alerts, charts, egfr, remission, units
+from tracker import alerts, charts, egfr, remission, symptoms, units
 from tracker.contexts import had_complete_remission
 from tracker.guides import guide_url
 from tracker.models import (
@@ -693,6 +694,37 @@ class AlertGroup:
     rule_text: str
     guide_url: str
 
+    @property
+    def severity_word(self) -> str:
+        return str(alerts.SEVERITY_WORDS[self.severity])
+
+
+@dataclass(frozen=True)
+class SymptomLine:
+    """A day with items ticked on the "Anything else today?" checklist, and the titles of the
+    alerts those ticks raised that day (none for, say, an adult's vomiting)."""
+
+    on: date
+    items: list[str]
+    raised: list[str]
+
+
+def symptom_lines(
+    days: Iterable[alerts.DayReadings], period: Period, found: Iterable[alerts.Alert]
+) -> list[SymptomLine]:
+    """The period's days with ticked checklist items, oldest first."""
+    raised: dict[date, list[str]] = {}
+    for alert in found:
+        if alert.rule in alerts.CHECKLIST_RULES:
+            titles = raised.setdefault(alert.triggered_on, [])
+            if alert.title not in titles:
+                titles.append(alert.title)
+    return [
+        SymptomLine(day.date, symptoms.labels(day.symptoms), raised.get(day.date, []))
+        for day in sorted(days, key=lambda day: day.date)
+        if day.symptoms and period.contains(day.date)
+    ]
+
 
 def alert_groups(found: Iterable[alerts.Alert]) -> list[AlertGroup]:
     """One line per rule, most severe first, then by the latest day (a 3-day dipstick run alerts
@@ -716,7 +748,7 @@ def alert_groups(found: Iterable[alerts.Alert]) -> list[AlertGroup]:
                 guide_url=guide_url(latest.guide_slug, latest.guide_anchor),
             )
         )
-    order = {alerts.EMERGENCY: 0, alerts.CALL: 1, alerts.INFO: 2}
+    order = {severity: rank for rank, severity in enumerate(alerts.SEVERITIES)}
     return sorted(groups, key=lambda g: (order[g.severity], -g.last.toordinal(), g.rule))
 
 
@@ -790,6 +822,7 @@ class VisitSummary:
     glossary: list[GlossaryEntry]
     paper: str = Paper.A4
     dipstick_grades: list[tuple[int, str, int]] = field(default_factory=list)
+    symptom_days: list[SymptomLine] = field(default_factory=list)
 
     @property
     def dipstick_recorded(self) -> int:
@@ -865,6 +898,7 @@ def build_summary(
             "dipstick",
             "temperature_c",
             "less_urine",
+            *symptoms.FIELDS,
         )
     )
     pressure_rows = list(
@@ -1062,6 +1096,7 @@ def build_summary(
         medicine_changes=changes,
         events=[EventLine(row.date, str(row.get_kind_display()), row.note) for row in event_rows],
         alerts=alert_groups(found),
+        symptom_days=symptom_lines(days, period, found),
         inactive_rules=alerts.inactive_rules(
             thresholds, is_child=is_child, on_immunosuppression=on_immunosuppression
         ),

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tracker import alerts, charts, remission, units
+from tracker import alerts, charts, remission, symptoms, units
 from tracker.models import (
     LAB_SHORT_NAMES,
     DoseStep,
@@ -121,6 +121,8 @@ class TrendData:
     labs: dict[str, list[tuple[date, Decimal]]]
     lab_units: dict[str, str]  # the unit each lab kind is shown in (as the lab reported it)
     steroids: list[SteroidCourse]
+    # Days with "Anything else today?" items ticked, in the period (tracker.symptoms codes).
+    symptoms: list[tuple[date, frozenset[str]]] = field(default_factory=list)
 
     @property
     def logged_days(self) -> int:
@@ -139,9 +141,10 @@ def gather(patient: Patient, period: Period) -> TrendData:
         "swelling_legs",
         "foam",
         "dipstick",
+        *symptoms.FIELDS,
     )
-    weights, swelling_foam, dipsticks = [], [], []
-    for on, weight, face, hands, belly, legs, foam, dipstick in day_rows.order_by("date"):
+    weights, swelling_foam, dipsticks, ticked = [], [], [], []
+    for on, weight, face, hands, belly, legs, foam, dipstick, *boxes in day_rows.order_by("date"):
         if weight is not None:
             weights.append((on, weight))
         if on < period.start:
@@ -150,6 +153,9 @@ def gather(patient: Patient, period: Period) -> TrendData:
         swelling_foam.append((on, swelling, foam))
         if dipstick is not None:
             dipsticks.append((on, dipstick))
+        if any(boxes):
+            codes = (code for code, box in zip(symptoms.CODES, boxes, strict=True) if box)
+            ticked.append((on, frozenset(codes)))
     pressures = list(
         patient.blood_pressures.filter(date__range=(period.start, period.end))
         .order_by("date", "time", "pk")
@@ -182,6 +188,7 @@ def gather(patient: Patient, period: Period) -> TrendData:
         labs=labs,
         lab_units=lab_units,
         steroids=steroid_courses(patient, period),
+        symptoms=ticked,
     )
 
 
@@ -348,6 +355,8 @@ def build_charts(data: TrendData) -> list[TrendChart]:
                 ),
             )
         )
+    # The checklist's events last: a marker lane on the same axis, drawn when something was ticked.
+    found.append(TrendChart("symptoms", charts.symptom_marks(axis, data.symptoms)))
     return found
 
 

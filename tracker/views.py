@@ -35,7 +35,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from fsgs_portal.middleware import client_address
 from fsgs_portal.pdf import pdf_response
-from tracker import alerts, erase, exports, importer, sharing, summary
+from tracker import alerts, erase, exports, importer, sharing, summary, symptoms
 from tracker.access import patient_for, reached
 from tracker.contexts import diary_window, labs_overview, one_day
 from tracker.forms import (
@@ -1003,6 +1003,7 @@ def export_rows(patient: Patient) -> list[exports.DayRow]:
         "medicines_taken",
         "note",
         *SWELLING_FIELDS.values(),
+        *symptoms.FIELDS,
     ]
     days = {values["date"]: values for values in patient.diary_days.values(*day_fields)}
     readings: dict[date, list[exports.Reading]] = {}

@@ -1,0 +1,39 @@
+# The day form's "Anything else today?" checklist (tracker.symptoms): five ticks per day.
+# Depends on 0004: another branch adds 0005 in between at merge.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('tracker', '0004_summary_prints_and_bp_target'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='diaryday',
+            name='symptom_leg_swollen',
+            field=models.BooleanField(default=False, verbose_name='one leg swollen or painful'),
+        ),
+        migrations.AddField(
+            model_name='diaryday',
+            name='symptom_chest_pain',
+            field=models.BooleanField(default=False, verbose_name='chest pain or sudden breathlessness'),
+        ),
+        migrations.AddField(
+            model_name='diaryday',
+            name='symptom_belly_pain',
+            field=models.BooleanField(default=False, verbose_name='belly pain'),
+        ),
+        migrations.AddField(
+            model_name='diaryday',
+            name='symptom_vomiting_diarrhoea',
+            field=models.BooleanField(default=False, verbose_name='vomiting or diarrhoea'),
+        ),
+        migrations.AddField(
+            model_name='diaryday',
+            name='symptom_infection_contact',
+            field=models.BooleanField(default=False, verbose_name='contact with chickenpox or measles'),
+        ),
+    ]
