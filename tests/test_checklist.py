@@ -189,7 +189,7 @@ def test_an_adults_ticks_are_shown_but_raise_no_exposure_alert(client_for, patie
     make_day(patient, YESTERDAY, owner, symptom_vomiting_diarrhoea=True)
     page = client_for(owner).get(diary_url(patient)).content.decode()
     assert "No alerts in the last 7 days." in page
-    assert '<span class="d-block recent-symptoms">Vomiting or diarrhoea</span>' in page
+    assert '<span class="d-block recent-symptoms">Vomiting or diarrhea</span>' in page
 
 
 def test_the_trends_page_marks_the_ticks_on_the_shared_axis(client_for, patient, owner):
@@ -200,7 +200,7 @@ def test_the_trends_page_marks_the_ticks_on_the_shared_axis(client_for, patient,
     chart = charts["symptoms"]
     assert chart.enough_data
     assert chart.table_rows == [
-        ["2025-03-05", "Chest pain or sudden breathlessness"],
+        ["2025-03-05", "Chest pain or sudden trouble breathing"],
         ["2025-03-08", "Belly pain"],
     ]
     assert "Something was ticked on 2 of 28 days" in chart.summary
@@ -214,7 +214,7 @@ def test_the_trends_page_marks_the_ticks_on_the_shared_axis(client_for, patient,
         assert f"M{x} " in weight_svg or f'cx="{x}"' in weight_svg
     page = response.content.decode()
     assert "Anything else today? (ticked items)" in page
-    assert "<td>Chest pain or sudden breathlessness</td>" in page
+    assert "<td>Chest pain or sudden trouble breathing</td>" in page
 
 
 def test_the_trends_page_says_when_nothing_was_ticked(client_for, patient, owner):
@@ -244,10 +244,10 @@ def test_round_trip_from_the_form_to_the_same_csv(client_for, owner, patient):
     page = summary.content.decode()
     lines = summary.context["summary"].symptom_days
     assert [(line.on, line.items, line.raised) for line in lines] == [
-        (belly_day, ["Belly pain", "Vomiting or diarrhoea"], ["Belly pain with fever"]),
+        (belly_day, ["Belly pain", "Vomiting or diarrhea"], ["Belly pain with fever"]),
         (
             clot_day,
-            ["Chest pain or sudden breathlessness", "Contact with chickenpox or measles"],
+            ["Chest pain or sudden trouble breathing", "Contact with chickenpox or measles"],
             ["Signs of a possible blood clot"],
         ),
     ]
@@ -264,7 +264,7 @@ def test_round_trip_from_the_form_to_the_same_csv(client_for, owner, patient):
             )
         )
     )
-    assert "Belly pain; Vomiting or diarrhoea – alert: Belly pain with fever" in pdf
+    assert "Belly pain; Vomiting or diarrhea – alert: Belly pain with fever" in pdf
     assert "URGENT: Belly pain with fever" in pdf
 
     exported = client.get(reverse("export_csv", kwargs={"pid": patient.public_id})).content

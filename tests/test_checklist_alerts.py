@@ -58,9 +58,9 @@ def test_the_checklist_has_the_five_items_in_order_with_their_codes():
     )
     assert [str(item.label) for item in symptoms.SYMPTOMS] == [
         "One leg swollen or painful",
-        "Chest pain or sudden breathlessness",
+        "Chest pain or sudden trouble breathing",
         "Belly pain",
-        "Vomiting or diarrhoea",
+        "Vomiting or diarrhea",
         "Contact with chickenpox or measles",
     ]
     assert tuple(f"symptom_{code}" for code in symptoms.CODES) == symptoms.FIELDS

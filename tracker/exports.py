@@ -56,7 +56,7 @@ CSV_COLUMNS: list[tuple[str, str]] = [
         "symptoms",
         _(
             "What was ticked under “Anything else today?”, separated by “;”: leg_swollen (one "
-            "leg swollen or painful), chest_pain (chest pain or sudden breathlessness), "
+            "leg swollen or painful), chest_pain (chest pain or sudden trouble breathing), "
             "belly_pain, vomiting_diarrhoea, infection_contact (contact with chickenpox or "
             "measles); empty if nothing."
         ),
@@ -292,9 +292,9 @@ ID_NAMESPACE = uuid.UUID("6f1c3b1e-6a53-4d8e-9c55-0b2f3e9d7a10")
 # Fixed English displays for the checklist codes: files travel, whatever the page language.
 SYMPTOM_DISPLAY = {
     symptoms.LEG_SWOLLEN: "One leg swollen or painful",
-    symptoms.CHEST_PAIN: "Chest pain or sudden breathlessness",
+    symptoms.CHEST_PAIN: "Chest pain or sudden trouble breathing",
     symptoms.BELLY_PAIN: "Belly pain",
-    symptoms.VOMITING_DIARRHOEA: "Vomiting or diarrhoea",
+    symptoms.VOMITING_DIARRHOEA: "Vomiting or diarrhea",
     symptoms.INFECTION_CONTACT: "Contact with chickenpox or measles",
 }
 assert tuple(SYMPTOM_DISPLAY) == symptoms.CODES

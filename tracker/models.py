@@ -436,10 +436,10 @@ class DiaryDay(models.Model):
     # "Anything else today?" (tracker.symptoms.SYMPTOMS, same order): events of this one day.
     symptom_leg_swollen = models.BooleanField(_("one leg swollen or painful"), default=False)
     symptom_chest_pain = models.BooleanField(
-        _("chest pain or sudden breathlessness"), default=False
+        _("chest pain or sudden trouble breathing"), default=False
     )
     symptom_belly_pain = models.BooleanField(_("belly pain"), default=False)
-    symptom_vomiting_diarrhoea = models.BooleanField(_("vomiting or diarrhoea"), default=False)
+    symptom_vomiting_diarrhoea = models.BooleanField(_("vomiting or diarrhea"), default=False)
     symptom_infection_contact = models.BooleanField(
         _("contact with chickenpox or measles"), default=False
     )

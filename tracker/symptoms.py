@@ -2,7 +2,7 @@
 
 Pure: no models or views. CLINICAL.md ("When to contact the care team"): every rule in its table
 needs a way in, so the day form carries a short checklist (one leg swollen or painful; chest pain
-or sudden breathlessness; belly pain; vomiting or diarrhoea; contact with chickenpox or measles).
+or sudden breathlessness; belly pain; vomiting or diarrhea; contact with chickenpox or measles).
 Fever is not on it: it is the day's temperature.
 
 Each item is (code, model field, label). The code is what files carry (the CSV `symptoms` column,
@@ -31,9 +31,9 @@ INFECTION_CONTACT = "infection_contact"
 
 SYMPTOMS: tuple[Symptom, ...] = (
     Symptom(LEG_SWOLLEN, "symptom_leg_swollen", _("One leg swollen or painful")),
-    Symptom(CHEST_PAIN, "symptom_chest_pain", _("Chest pain or sudden breathlessness")),
+    Symptom(CHEST_PAIN, "symptom_chest_pain", _("Chest pain or sudden trouble breathing")),
     Symptom(BELLY_PAIN, "symptom_belly_pain", _("Belly pain")),
-    Symptom(VOMITING_DIARRHOEA, "symptom_vomiting_diarrhoea", _("Vomiting or diarrhoea")),
+    Symptom(VOMITING_DIARRHOEA, "symptom_vomiting_diarrhoea", _("Vomiting or diarrhea")),
     Symptom(
         INFECTION_CONTACT, "symptom_infection_contact", _("Contact with chickenpox or measles")
     ),

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='diaryday',
             name='symptom_chest_pain',
-            field=models.BooleanField(default=False, verbose_name='chest pain or sudden breathlessness'),
+            field=models.BooleanField(default=False, verbose_name='chest pain or sudden trouble breathing'),
         ),
         migrations.AddField(
             model_name='diaryday',
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='diaryday',
             name='symptom_vomiting_diarrhoea',
-            field=models.BooleanField(default=False, verbose_name='vomiting or diarrhoea'),
+            field=models.BooleanField(default=False, verbose_name='vomiting or diarrhea'),
         ),
         migrations.AddField(
             model_name='diaryday',
