@@ -11,7 +11,6 @@ from tracker.contexts import (
     RECENT_DAYS,
     converted_unit,
     diary_window,
-    had_complete_remission,
     lab_row,
     labs_overview,
     one_day,
@@ -142,6 +141,11 @@ def test_the_overview_judges_the_latest_upcr_against_the_chosen_baseline(patient
 
 
 def test_a_complete_remission_is_judged_by_the_rules_module():
-    assert had_complete_remission([(TODAY, D("0.29"))], None, is_child=False)
-    assert not had_complete_remission([(TODAY, D("0.3"))], None, is_child=False)
-    assert had_complete_remission([(TODAY, D("0.17"))], None, is_child=True)  # 19.2 mg/mmol
+    def result(value, unit):
+        return remission.UpcrResult(TODAY, D(value), unit)
+
+    assert remission.had_complete_remission([result("0.29", "g/g")], None, is_child=False)
+    assert not remission.had_complete_remission([result("0.3", "g/g")], None, is_child=False)
+    assert remission.had_complete_remission([result("0.2", "g/g")], None, is_child=True)
+    assert remission.had_complete_remission([result("20", "mg/mmol")], None, is_child=True)
+    assert not remission.had_complete_remission([result("20.1", "mg/mmol")], None, is_child=True)
