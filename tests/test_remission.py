@@ -768,3 +768,9 @@ def test_the_statuses_explained_include_steroid_resistance_without_computing_it(
     adults = dict(status_meanings(False))
     assert "16 weeks of high-dose prednisone" in adults["Steroid-resistant"]
     assert "your care team decides" in adults["Steroid-resistant"]
+
+
+def test_a_baseline_in_another_unit_is_shown_as_reported_and_in_the_results_unit():
+    chosen = choose_baseline([UpcrResult(date(2025, 1, 5), D("400"), "mg/mmol")], None, None)
+    status = child("0.9", baseline=chosen)
+    assert "lower than the baseline of 400 mg/mmol (3.54 g/g)." in status.explanation

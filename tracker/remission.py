@@ -507,7 +507,7 @@ def _adult_status(
     drop = drop_from_baseline_percent(latest, baseline)
     source = "KDIGO 2021"
 
-    def status(category, label, rule, explanation, cutoff, anchor="remission", watch=""):
+    def status(category, label, rule, explanation, line_used, anchor="remission", watch=""):
         return RemissionStatus(
             category=category,
             label=str(label),
@@ -519,7 +519,7 @@ def _adult_status(
             drop_percent=None if drop is None else rounded(drop, 1),
             guide_anchor=anchor,
             upcr=latest,
-            line_used=cutoff,
+            line_used=line_used,
             watch=watch,
         )
 
@@ -560,7 +560,7 @@ def _adult_status(
             ),
             watch=_watch(dipsticks, latest.date),
         )
-    nephrotic_cutoff = _line_used(
+    nephrotic_line_used = _line_used(
         str(_("the adults' nephrotic line")), [ADULT_PARTIAL_UP_TO_G_PER_G], G_PER_G, latest, source
     )
     if value > nephrotic_line and previous_complete_remission:
@@ -575,7 +575,7 @@ def _adult_status(
                     str(_("Contact your care team.")),
                 ]
             ),
-            nephrotic_cutoff,
+            nephrotic_line_used,
             anchor="relapse",
         )
     meets_partial = (
@@ -629,7 +629,7 @@ def _adult_status(
                 "above 3.5 g/g"
             ),
             _sentences([reading, str(_("That is above the nephrotic line."))]),
-            nephrotic_cutoff,
+            nephrotic_line_used,
         )
     if drop is None:
         unknown = _unknown(
@@ -728,7 +728,7 @@ def _child_status(
         )
     drop = drop_from_baseline_percent(latest, baseline) if from_lab else None
 
-    def status(category, label, rule, explanation, cutoff=None, anchor="children", watch=""):
+    def status(category, label, rule, explanation, line_used=None, anchor="children", watch=""):
         return RemissionStatus(
             category=category,
             label=str(label),
@@ -740,11 +740,11 @@ def _child_status(
             drop_percent=None if drop is None else rounded(drop, 1),
             guide_anchor=anchor,
             upcr=latest,
-            line_used=cutoff,
+            line_used=line_used,
             watch=watch,
         )
 
-    def cutoff(name, lines_g_per_g, lines_mg_per_mmol):
+    def lines_for(name, lines_g_per_g, lines_mg_per_mmol):
         if not from_lab:
             return None
         if latest.family == MG_PER_MMOL:
@@ -760,7 +760,7 @@ def _child_status(
                 "or trace on 3 days in a row"
             ),
             reading,
-            cutoff(
+            lines_for(
                 _("the children's complete remission line"),
                 [CHILD_COMPLETE_UP_TO_G_PER_G],
                 [CHILD_COMPLETE_UP_TO_MG_PER_MMOL],
@@ -768,7 +768,7 @@ def _child_status(
             watch=_watch(dipsticks, latest_day),
         )
     if kind == _RELAPSE_EVIDENCE:
-        nephrotic_cutoff = cutoff(
+        nephrotic_line_used = lines_for(
             _("the children's nephrotic line"),
             [CHILD_RELAPSE_FROM_G_PER_G],
             [CHILD_RELAPSE_FROM_MG_PER_MMOL],
@@ -804,22 +804,22 @@ def _child_status(
                         ),
                     ]
                 ),
-                nephrotic_cutoff,
+                nephrotic_line_used,
             )
         return status(
             NEPHROTIC_RANGE,
             _("Protein is in the nephrotic range"),
             _("IPNA 2022: UPCR 200 mg/mmol (2 g/g) or more, or dipstick 3+ or 4+"),
             reading,
-            nephrotic_cutoff,
+            nephrotic_line_used,
         )
-    return _child_between_lines(latest, baseline, drop, albumins, reading, status, cutoff)
+    return _child_between_lines(latest, baseline, drop, albumins, reading, status, lines_for)
 
 
-def _child_between_lines(latest, baseline, drop, albumins, reading, status, cutoff):
+def _child_between_lines(latest, baseline, drop, albumins, reading, status, lines_for):
     """IPNA 2022 partial remission: between the lines, with albumin ≥ 30 g/L when known; KDIGO
     2025 also asks for a fall of ≥ 50% from the presenting value, said in words (not a gate)."""
-    lines = cutoff(
+    lines = lines_for(
         _("the children's lines"),
         [CHILD_COMPLETE_UP_TO_G_PER_G, CHILD_RELAPSE_FROM_G_PER_G],
         [CHILD_COMPLETE_UP_TO_MG_PER_MMOL, CHILD_RELAPSE_FROM_MG_PER_MMOL],
@@ -943,7 +943,12 @@ def status_meanings(is_child: bool) -> list[tuple[str, str]]:
             ),
             (
                 str(_("Nephrotic range")),
-                str(_("UPCR at or above the nephrotic line, or 3+ or more, before any remission.")),
+                str(
+                    _(
+                        "UPCR at or above the nephrotic line, or a dipstick of 3+ or more on 3 "
+                        "days in a row, before any remission."
+                    )
+                ),
             ),
             (
                 str(_("Steroid-resistant")),
@@ -1024,6 +1029,8 @@ def _drop_sentence(drop: Decimal | None, baseline: Baseline | None, latest: Upcr
         places = 2 if latest.family == G_PER_G else 1 if latest.family == MG_PER_MMOL else 0
         shown = rounded(upcr_from_g_per_g(baseline.value, latest.unit), places)
         base = f"{shown:f} {latest.unit}"
+        if baseline.result is not None:  # as the lab reported it, then in this result's unit
+            base = f"{baseline.result} ({base})"
     values = {"drop": rounded(abs(drop), 1), "baseline": base}
     if drop >= 0:
         return str(_("That is %(drop)s%% lower than the baseline of %(baseline)s.") % values)
