@@ -11,7 +11,6 @@ from tracker.contexts import (
     RECENT_DAYS,
     converted_unit,
     diary_window,
-    had_complete_remission,
     lab_row,
     labs_overview,
     one_day,
@@ -142,6 +141,30 @@ def test_the_overview_judges_the_latest_upcr_against_the_chosen_baseline(patient
 
 
 def test_a_complete_remission_is_judged_by_the_rules_module():
-    assert had_complete_remission([(TODAY, D("0.29"))], None, is_child=False)
-    assert not had_complete_remission([(TODAY, D("0.3"))], None, is_child=False)
-    assert had_complete_remission([(TODAY, D("0.17"))], None, is_child=True)  # 19.2 mg/mmol
+    def result(value, unit):
+        return remission.UpcrResult(TODAY, D(value), unit)
+
+    assert remission.had_complete_remission([result("0.29", "g/g")], None, is_child=False)
+    assert not remission.had_complete_remission([result("0.3", "g/g")], None, is_child=False)
+    assert remission.had_complete_remission([result("0.2", "g/g")], None, is_child=True)
+    assert remission.had_complete_remission([result("20", "mg/mmol")], None, is_child=True)
+    assert not remission.had_complete_remission([result("20.1", "mg/mmol")], None, is_child=True)
+
+
+def test_the_overview_compares_the_upcr_as_typed_with_albumin_and_dipsticks():
+    child = make_patient(birth_date=date(2016, 1, 1), upcr_unit="mg/mmol")
+    # Stored g/g a hair above 0.2: the status must use the 200 mg/g the lab reported.
+    labs = [lab(child, "upcr", "200", "mg/g", canonical="0.200001", day=on(5))]
+    overview = labs_overview(child, labs, TODAY)
+    assert overview.remission.category == remission.CHILD_COMPLETE
+    assert overview.remission.upcr == remission.UpcrResult(on(5), D("200"), "mg/g")
+    assert overview.is_child
+    assert dict(overview.status_meanings)["Steroid-resistant"].endswith("your care team decides.")
+    labs = [
+        lab(child, "albumin", "25", "g/L", day=on(10)),
+        lab(child, "upcr", "50", "mg/mmol", canonical="0.442087", day=on(5)),
+    ]
+    assert labs_overview(child, labs, TODAY).remission.category == remission.NO_REMISSION
+    make_day(child, on(1), dipstick=4)
+    labs = [lab(child, "upcr", "10", "mg/mmol", canonical="0.088417", day=on(5))]
+    assert "(" + on(1).isoformat() + ")" in labs_overview(child, labs, TODAY).remission.watch

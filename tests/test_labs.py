@@ -1,5 +1,6 @@
 """/patients/<pid>/labs/: results in any common unit, calculated eGFR, remission status."""
 
+import html
 from datetime import date
 from decimal import Decimal as D
 
@@ -7,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import make_medication, make_patient
+from tests.factories import make_day, make_medication, make_patient
 from tracker.models import LabResult, Purpose
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +213,133 @@ def test_a_childs_status_uses_the_ipna_rules(client_for, owner):
     page = client_for(owner).get(url(child)).content.decode()
     assert "Meets the complete remission definition for children" in page
     assert "IPNA 2022" in page
+
+
+def page_text(client, patient) -> str:
+    return html.unescape(client.get(url(patient)).content.decode())
+
+
+@pytest.fixture
+def child(owner):
+    return make_patient(owner, birth_date=date(2016, 1, 1), upcr_unit="mg/mmol")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "canonical", "label", "line"),
+    [
+        (
+            "0.2",
+            "g/g",
+            "0.2",
+            "Meets the complete remission definition for children",
+            "Compared with the children's complete remission line of 0.2 g/g (IPNA 2022), the "
+            "unit your lab used.",
+        ),
+        (
+            "200",
+            "mg/g",
+            "0.2",
+            "Meets the complete remission definition for children",
+            "which is exactly 200 mg/g in the unit your lab used.",
+        ),
+        (
+            "22",
+            "mg/mmol",
+            "0.194518",
+            "Meets the partial remission definition for children",
+            "Compared with the children's lines of 20 mg/mmol and 200 mg/mmol (IPNA 2022)",
+        ),
+        (
+            "2",
+            "g/g",
+            "2",
+            "Protein is in the nephrotic range",
+            "Compared with the children's nephrotic line of 2 g/g (IPNA 2022)",
+        ),
+    ],
+)
+def test_a_childs_status_names_the_line_in_the_labs_unit(
+    client_for, owner, child, value, unit, canonical, label, line
+):
+    make_lab(child, date(2025, 3, 1), "upcr", value, unit, canonical=canonical)
+    page = page_text(client_for(owner), child)
+    assert label in page
+    assert "Line used" in page
+    assert line in page
+    assert "1.77" not in page
+
+
+def test_an_adults_mg_per_mmol_result_is_held_to_the_converted_line(client_for, patient, owner):
+    make_lab(patient, date(2025, 3, 1), "upcr", "33.9", "mg/mmol", canonical="0.299735")
+    page = page_text(client_for(owner), patient)
+    assert "Meets the complete remission definition" in page
+    assert (
+        "Your lab used mg/mmol, so the portal converted it with 1 g/g = 113.1 mg/mmol: "
+        "33.93 mg/mmol." in page
+    )
+
+
+def test_one_high_child_upcr_after_a_remission_is_a_possible_relapse(client_for, owner, child):
+    make_lab(child, date(2025, 1, 10), "upcr", "15", "mg/mmol", canonical="0.132626")
+    make_lab(child, date(2025, 3, 1), "upcr", "250", "mg/mmol", canonical="2.210433")
+    page = page_text(client_for(owner), child)
+    assert "Possible relapse: confirm with the care team" in page
+    assert "Meets the relapse definition" not in page
+
+
+def test_3_dipstick_days_at_3_plus_after_a_remission_meet_the_relapse_definition(
+    client_for, owner, child
+):
+    make_lab(child, date(2025, 1, 10), "upcr", "15", "mg/mmol", canonical="0.132626")
+    for day in (7, 8, 9):
+        make_day(child, date(2025, 3, day), owner, dipstick=4)
+    page = page_text(client_for(owner), child)
+    assert "Meets the relapse definition for children" in page
+
+
+@pytest.mark.parametrize(
+    ("albumin", "unit", "canonical", "label"),
+    [
+        ("35", "g/L", "35", "Meets the partial remission definition for children"),
+        ("3.0", "g/dL", "30", "Meets the partial remission definition for children"),
+        ("2.9", "g/dL", "29", "Does not meet a remission definition for children"),
+    ],
+)
+def test_a_childs_partial_remission_uses_a_recent_albumin(
+    client_for, owner, child, albumin, unit, canonical, label
+):
+    make_lab(child, date(2025, 2, 20), "albumin", albumin, unit, canonical=canonical)
+    make_lab(child, date(2025, 3, 1), "upcr", "100", "mg/mmol", canonical="0.884173")
+    page = page_text(client_for(owner), child)
+    assert label in page
+
+
+def test_a_complete_remission_with_high_latest_dipsticks_carries_a_watch_note(
+    client_for, owner, child, patient
+):
+    for who in (child, patient):
+        make_lab(who, date(2025, 3, 1), "upcr", "0.1", "g/g")
+        make_day(who, date(2025, 3, 8), owner, dipstick=4)
+        make_day(who, date(2025, 3, 9), owner, dipstick=5)
+        page = page_text(client_for(owner), who)
+        assert "Meets the complete remission definition" in page
+        assert (
+            "Your latest dipsticks are 3+ or higher (2025-03-08, 2025-03-09). If this lasts 3 "
+            "days in a row, it is the relapse sign: contact your care team." in page
+        )
+
+
+def test_the_page_explains_the_statuses_with_steroid_resistance(client_for, owner, child, patient):
+    client = client_for(owner)
+    children = page_text(client, child)
+    assert "What the statuses mean for children" in children
+    assert "No complete remission after 4 weeks of daily prednisone at full dose" in children
+    assert "(IPNA 2020)" in children
+    assert "Possible relapse" in children
+    adults = page_text(client, patient)
+    assert "What the statuses mean for adults" in adults
+    assert "16 weeks of high-dose prednisone" in adults
+    assert "your care team decides" in adults
 
 
 def test_the_baseline_can_be_marked_in_any_upcr_unit(client_for, patient, owner):

@@ -1,5 +1,5 @@
 """tracker.remission: baseline choice and remission categories (KDIGO 2021, Troost 2018,
-IPNA 2022). UPCR values are in g/g. No database."""
+IPNA 2022, KDIGO 2025 children), each result compared in the unit the lab reported. No database."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,9 +13,14 @@ from tracker.remission import (
     BASELINE_FIRST_ON_RECORD,
     BASELINE_MARKED,
     Baseline,
+    UpcrResult,
+    albumin_for,
     choose_baseline,
+    complete_remission_line,
     drop_from_baseline_percent,
+    latest_high_dipstick_days,
     remission_status,
+    status_meanings,
 )
 
 D = Decimal
@@ -27,22 +32,38 @@ def baseline_of(value: str) -> Baseline:
     return Baseline(value=D(value), date=date(2025, 1, 1), source="test", kind=BASELINE_MARKED)
 
 
-def adult(upcr: str | Decimal, baseline: str | None = "4.0", previous_complete=False):
+def adult(
+    upcr: str | Decimal,
+    baseline: str | None = "4.0",
+    previous_complete=False,
+    unit="g/g",
+    dipsticks=(),
+):
     return remission_status(
-        (LATEST_ON, D(upcr)),
+        UpcrResult(LATEST_ON, D(upcr), unit),
         baseline_of(baseline) if baseline is not None else None,
         is_child=False,
         previous_complete_remission=previous_complete,
+        recent_dipsticks=list(dipsticks),
     )
 
 
-def child(upcr=None, dipsticks=(), previous_complete=False, upcr_on=LATEST_ON):
+def child(
+    upcr=None,
+    dipsticks=(),
+    previous_complete=False,
+    upcr_on=LATEST_ON,
+    unit="g/g",
+    baseline=None,
+    albumin=(),
+):
     return remission_status(
-        None if upcr is None else (upcr_on, D(upcr)),
-        None,
+        None if upcr is None else UpcrResult(upcr_on, D(upcr), unit),
+        baseline,
         is_child=True,
         previous_complete_remission=previous_complete,
         recent_dipsticks=list(dipsticks),
+        albumin_g_per_l=list(albumin),
     )
 
 
@@ -262,77 +283,298 @@ def test_it_is_unknown_without_any_upcr():
 
 def test_it_carries_the_baseline_it_used():
     baseline = baseline_of("4.0")
-    status = remission_status((LATEST_ON, D("1.0")), baseline, False, False)
+    status = remission_status(UpcrResult(LATEST_ON, D("1.0"), "g/g"), baseline, False, False)
     assert status.baseline is baseline
+
+
+def test_a_date_and_g_per_g_pair_is_read_as_g_per_g():
+    status = remission_status((LATEST_ON, D("0.2")), None, False, False)
+    assert (status.category, status.upcr.unit) == ("complete", "g/g")
+
+
+ADULT_CATEGORIES = {"complete", "partial", "fpre", "relapse", "nephrotic_range", "no_remission"}
+CHILD_CATEGORIES = {
+    "child_complete",
+    "child_partial",
+    "child_possible_relapse",
+    "child_relapse",
+    "nephrotic_range",
+    "no_remission",
+}
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.decimals(min_value=D("0"), max_value=D("20"), places=3),
+    st.sampled_from(["g/g", "mg/mg", "mg/g", "mg/mmol"]),
     st.one_of(st.none(), st.decimals(min_value=D("0"), max_value=D("20"), places=3)),
     st.booleans(),
+    st.booleans(),
 )
-def test_it_always_gives_a_known_category_and_never_a_diagnosis(upcr, baseline, previous):
+def test_it_always_gives_a_known_category_and_never_a_diagnosis(
+    g_per_g, unit, baseline, previous, is_child
+):
+    typed = {"mg/g": g_per_g * 1000, "mg/mmol": g_per_g * D("113.1")}.get(unit, g_per_g)
     status = remission_status(
-        (LATEST_ON, upcr),
+        UpcrResult(LATEST_ON, typed, unit),
         None if baseline is None else baseline_of(str(baseline)),
-        is_child=False,
+        is_child=is_child,
         previous_complete_remission=previous,
     )
-    assert status.category in {
-        "complete",
-        "partial",
-        "fpre",
-        "relapse",
-        "nephrotic_range",
-        "no_remission",
-        "unknown",
-    }
+    assert status.category in (CHILD_CATEGORIES if is_child else ADULT_CATEGORIES) | {"unknown"}
     assert not status.label.lower().startswith(("you have", "you are"))
     assert status.rule
     assert status.explanation
+    assert status.cutoff.startswith("Compared with ")
+    assert unit in status.cutoff
+    assert "1.77" not in status.rule + status.explanation + status.cutoff
 
 
-# Children (IPNA 2022) -----------------------------------------------------------------------------
+# The case table: each line just below, exactly at and just above, in the unit the lab reported ---
+
+ADULT_CASES = [
+    # KDIGO 2021 complete remission: below 0.3 g/g (baseline 4 g/g: anything up to 3.5 is partial)
+    ("0.299", "g/g", False, "complete"),
+    ("0.3", "g/g", False, "partial"),
+    ("0.31", "g/g", False, "partial"),
+    ("0.299", "mg/mg", False, "complete"),
+    ("0.3", "mg/mg", False, "partial"),
+    ("299", "mg/g", False, "complete"),
+    ("300", "mg/g", False, "partial"),
+    ("301", "mg/g", False, "partial"),
+    ("33.9", "mg/mmol", False, "complete"),  # 0.3 g/g is 33.93 mg/mmol, converted exactly
+    ("33.92", "mg/mmol", False, "complete"),
+    ("33.93", "mg/mmol", False, "partial"),
+    ("34", "mg/mmol", False, "partial"),
+    # Relapse: above 3.5 g/g after a complete remission (else the nephrotic range)
+    ("3.5", "g/g", True, "no_remission"),  # 12.5% below the 4 g/g baseline
+    ("3.51", "g/g", True, "relapse"),
+    ("3.51", "g/g", False, "nephrotic_range"),
+    ("3500", "mg/g", True, "no_remission"),
+    ("3501", "mg/g", True, "relapse"),
+    ("395.85", "mg/mmol", True, "no_remission"),  # 3.5 x 113.1
+    ("395.86", "mg/mmol", True, "relapse"),
+    ("395.86", "mg/mmol", False, "nephrotic_range"),
+]
 
 
-def mg_per_mmol(value: str) -> Decimal:
-    return D(value) / D("113.1")
+@pytest.mark.parametrize(("value", "unit", "previous", "category"), ADULT_CASES)
+def test_adult_case_table(value, unit, previous, category):
+    status = adult(value, unit=unit, previous_complete=previous)
+    assert status.category == category
+    assert status.upcr == UpcrResult(LATEST_ON, D(value), unit)
+
+
+CHILD_CASES = [
+    # IPNA 2022 complete remission: ≤ 20 mg/mmol, ≤ 0.2 g/g, ≤ 200 mg/g (each as published)
+    ("19.9", "mg/mmol", "child_complete"),
+    ("20", "mg/mmol", "child_complete"),
+    ("20.1", "mg/mmol", "child_partial"),
+    ("0.19", "g/g", "child_complete"),
+    ("0.2", "g/g", "child_complete"),  # 22.6 mg/mmol, but g/g is held to the g/g line
+    ("0.21", "g/g", "child_partial"),
+    ("0.2", "mg/mg", "child_complete"),
+    ("199", "mg/g", "child_complete"),
+    ("200", "mg/g", "child_complete"),
+    ("201", "mg/g", "child_partial"),
+    ("22", "mg/mmol", "child_partial"),  # about 0.195 g/g, but mg/mmol is held to 20
+    # Nephrotic line: ≥ 200 mg/mmol, ≥ 2 g/g, ≥ 2000 mg/g (never "about 1.77 g/g")
+    ("199.9", "mg/mmol", "child_partial"),
+    ("200", "mg/mmol", "nephrotic_range"),
+    ("200.1", "mg/mmol", "nephrotic_range"),
+    ("1.99", "g/g", "child_partial"),
+    ("2", "g/g", "nephrotic_range"),
+    ("2.01", "g/g", "nephrotic_range"),
+    ("1.8", "g/g", "child_partial"),  # 203.6 mg/mmol, but g/g is held to 2 g/g
+    ("1999", "mg/g", "child_partial"),
+    ("2000", "mg/g", "nephrotic_range"),
+    ("2001", "mg/g", "nephrotic_range"),
+]
+
+
+@pytest.mark.parametrize(("value", "unit", "category"), CHILD_CASES)
+def test_child_case_table_before_any_remission(value, unit, category):
+    assert child(value, unit=unit).category == category
 
 
 @pytest.mark.parametrize(
-    ("upcr", "category"),
+    ("value", "unit", "category"),
     [
-        (mg_per_mmol("19.9"), "child_complete"),
-        (mg_per_mmol("20"), "child_complete"),
-        (mg_per_mmol("20.1"), "no_remission"),
-        (D("0.2"), "no_remission"),  # 22.6 mg/mmol: IPNA's cut-off is 20 mg/mmol
-        (D("0.1768"), "child_complete"),  # 19.996 mg/mmol, as a lab reports it 20.0
+        ("199.9", "mg/mmol", "child_partial"),
+        ("200", "mg/mmol", "child_possible_relapse"),
+        ("1.99", "g/g", "child_partial"),
+        ("2", "g/g", "child_possible_relapse"),
+        ("1999", "mg/g", "child_partial"),
+        ("2000", "mg/g", "child_possible_relapse"),
     ],
 )
-def test_it_meets_child_complete_remission_at_20_mg_per_mmol_or_less(upcr, category):
-    assert child(upcr).category == category
+def test_one_high_child_upcr_after_a_remission_is_a_possible_relapse(value, unit, category):
+    assert child(value, unit=unit, previous_complete=True).category == category
 
 
 @pytest.mark.parametrize(
-    ("upcr", "category"),
+    ("value", "unit", "is_child", "cutoff"),
     [
-        (mg_per_mmol("199.9"), "no_remission"),
-        (mg_per_mmol("200"), "child_relapse"),
-        (mg_per_mmol("200.1"), "child_relapse"),
-        (D("1.767"), "no_remission"),  # 199.85 mg/mmol
-        (D("1.7683"), "child_relapse"),  # 200 mg/mmol stored to 4 places: 199.995
-        (D("1.77"), "child_relapse"),  # 200.19 mg/mmol
+        (
+            "0.2",
+            "g/g",
+            True,
+            "Compared with the children's complete remission line of 0.2 g/g (IPNA 2022), "
+            "the unit your lab used.",
+        ),
+        (
+            "200",
+            "mg/g",
+            True,
+            "Compared with the children's complete remission line of 0.2 g/g (IPNA 2022), "
+            "which is exactly 200 mg/g in the unit your lab used.",
+        ),
+        (
+            "20",
+            "mg/mmol",
+            True,
+            "Compared with the children's complete remission line of 20 mg/mmol (IPNA 2022), "
+            "the unit your lab used.",
+        ),
+        (
+            "2",
+            "g/g",
+            True,
+            "Compared with the children's nephrotic line of 2 g/g (IPNA 2022), the unit your "
+            "lab used.",
+        ),
+        (
+            "100",
+            "mg/mmol",
+            True,
+            "Compared with the children's lines of 20 mg/mmol and 200 mg/mmol (IPNA 2022), "
+            "the unit your lab used.",
+        ),
+        (
+            "0.2",
+            "g/g",
+            False,
+            "Compared with the adults' complete remission line of 0.3 g/g (KDIGO 2021), the "
+            "unit your lab used.",
+        ),
+        (
+            "33.9",
+            "mg/mmol",
+            False,
+            "Compared with the adults' complete remission line of 0.3 g/g (KDIGO 2021). Your "
+            "lab used mg/mmol, so the portal converted it with 1 g/g = 113.1 mg/mmol: "
+            "33.93 mg/mmol.",
+        ),
+        (
+            "4000",
+            "mg/g",
+            False,
+            "Compared with the adults' nephrotic line of 3.5 g/g (KDIGO 2021), which is "
+            "exactly 3500 mg/g in the unit your lab used.",
+        ),
     ],
 )
-def test_it_meets_child_relapse_at_200_mg_per_mmol_or_more(upcr, category):
-    assert child(upcr, previous_complete=True).category == category
+def test_each_status_says_which_line_in_which_unit_it_used(value, unit, is_child, cutoff):
+    status = child(value, unit=unit) if is_child else adult(value, unit=unit)
+    assert status.cutoff == cutoff
+    assert f"The latest UPCR was {value} {unit} on 2025-09-01." in status.explanation
 
 
-def test_it_calls_heavy_protein_nephrotic_range_in_a_child_never_in_remission():
-    status = child(D("3.0"))
-    assert status.category == "nephrotic_range"
-    assert status.rule.startswith("IPNA 2022:")
+def test_no_status_text_says_about_1_77_g_per_g():
+    for value, unit, _category in CHILD_CASES:
+        for previous in (False, True):
+            status = child(value, unit=unit, previous_complete=previous)
+            assert "1.77" not in status.rule + status.explanation + status.cutoff
+    assert all("1.77" not in meaning for _term, meaning in status_meanings(True))
+
+
+def test_the_child_rules_are_named_with_their_source():
+    complete = child("0.1", unit="g/g")
+    assert complete.label == "Meets the complete remission definition for children"
+    assert complete.rule.startswith("IPNA 2022: UPCR 20 mg/mmol or less (0.2 g/g, 200 mg/g)")
+    assert complete.guide_anchor == "children"
+    assert complete.upcr_g_per_g == D("0.1")  # kept for charts
+    nephrotic = child("3.0")
+    assert nephrotic.label == "Protein is in the nephrotic range"
+    assert nephrotic.rule.startswith("IPNA 2022: UPCR 200 mg/mmol (2 g/g) or more")
+
+
+def test_a_possible_relapse_asks_the_care_team_to_confirm():
+    status = child("250", unit="mg/mmol", previous_complete=True)
+    assert status.label == "Possible relapse: confirm with the care team"
+    assert "3 days in a row" in status.rule
+    assert "Contact your care team to confirm it." in status.explanation
+    assert "meets the relapse" not in status.label.lower()
+
+
+# Children: partial remission (IPNA 2022 with albumin; KDIGO 2025's 50% fall in words) -----------
+
+
+def test_a_child_partial_remission_without_albumin_or_baseline_says_what_it_could_not_check():
+    status = child("100", unit="mg/mmol")
+    assert status.category == "child_partial"
+    assert status.label == "Meets the partial remission definition for children"
+    assert "KDIGO 2025" in status.rule
+    assert "no blood albumin result from the 30 days before it" in status.explanation
+    assert "There is no baseline, so the portal cannot judge the fall of 50%" in (
+        status.explanation
+    )
+
+
+@pytest.mark.parametrize(
+    ("albumin", "category"),
+    [
+        ([(LATEST_ON - timedelta(days=5), D("30"))], "child_partial"),  # exactly 30 g/L
+        ([(LATEST_ON - timedelta(days=5), D("30.1"))], "child_partial"),
+        ([(LATEST_ON - timedelta(days=5), D("29.9"))], "no_remission"),
+        ([(LATEST_ON, D("29.9"))], "no_remission"),  # same day counts
+        ([(LATEST_ON - timedelta(days=30), D("25"))], "no_remission"),  # 30 days before counts
+        ([(LATEST_ON - timedelta(days=31), D("25"))], "child_partial"),  # too old: unknown
+        ([(LATEST_ON + timedelta(days=1), D("25"))], "child_partial"),  # after the UPCR: unknown
+        (
+            [(LATEST_ON - timedelta(days=20), D("25")), (LATEST_ON - timedelta(days=2), D("33"))],
+            "child_partial",  # the latest albumin counts
+        ),
+    ],
+)
+def test_a_child_partial_remission_needs_albumin_of_30_or_more_when_known(albumin, category):
+    for value, unit in (("100", "mg/mmol"), ("1", "g/g"), ("1000", "mg/g")):
+        assert child(value, unit=unit, albumin=albumin).category == category
+
+
+def test_a_low_albumin_is_named_in_the_explanation():
+    status = child("1", albumin=[(date(2025, 8, 30), D("22"))])
+    assert status.label == "Does not meet a remission definition for children"
+    assert "But blood albumin was 22 g/L on 2025-08-30, below 30 g/L." in status.explanation
+
+
+def test_albumin_for_takes_the_latest_in_the_30_days_up_to_the_upcr():
+    albumins = [(date(2025, 8, 1), D("20")), (date(2025, 8, 20), D("31"))]
+    assert albumin_for(LATEST_ON, albumins) == (date(2025, 8, 20), D("31"))
+    assert albumin_for(date(2025, 7, 31), albumins) is None
+
+
+@pytest.mark.parametrize(
+    ("baseline", "unit", "sentence"),
+    [
+        ("400", "mg/mmol", "That meets the fall of 50% or more"),  # 75%
+        ("200", "mg/mmol", "That meets the fall of 50% or more"),  # exactly 50%
+        ("199.9", "mg/mmol", "That is not the fall of 50% or more"),  # 49.97%
+        ("150", "mg/mmol", "That is not the fall of 50% or more"),
+    ],
+)
+def test_a_child_partial_remission_says_whether_the_fall_is_50_percent_or_more(
+    baseline, unit, sentence
+):
+    presenting = UpcrResult(date(2025, 1, 5), D(baseline), unit)
+    chosen = choose_baseline([presenting], None, None)
+    status = child("100", unit="mg/mmol", baseline=chosen)
+    assert status.category == "child_partial"
+    assert sentence in status.explanation
+    assert f"lower than the baseline of {baseline} mg/mmol" in status.explanation
+
+
+# Children: dipstick runs, possible relapse and relapse -------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -348,7 +590,7 @@ def test_it_meets_child_complete_remission_on_3_negative_or_trace_days(grades, c
     assert child(dipsticks=run(date(2025, 8, 1), grades)).category == category
 
 
-def test_it_needs_3_calendar_days_in_a_row():
+def test_a_missing_day_breaks_a_remission_run():
     dipsticks = [(date(2025, 8, 1), 0), (date(2025, 8, 2), 0), (date(2025, 8, 4), 0)]
     assert child(dipsticks=dipsticks).category == "unknown"
 
@@ -360,19 +602,22 @@ def test_it_needs_3_calendar_days_in_a_row():
         ([5, 4, 5], "child_relapse"),
         ([4, 3, 4], "child_complete"),  # 2+ breaks the run; the remission run stands
         ([4, 4], "child_complete"),
+        ([4, None, 4, 4], "child_complete"),  # a missing day breaks the run
     ],
 )
 def test_it_meets_child_relapse_on_3_days_at_3_plus_or_more(grades, category):
-    dipsticks = run(date(2025, 8, 1), [0, 0, 0]) + run(date(2025, 8, 10), grades)
+    later = [(day, grade) for day, grade in run(date(2025, 8, 10), grades) if grade is not None]
+    dipsticks = run(date(2025, 8, 1), [0, 0, 0]) + later
     assert child(dipsticks=dipsticks).category == category
 
 
-def test_it_counts_an_earlier_remission_run_as_a_previous_remission():
+def test_a_3_day_dipstick_run_after_a_remission_meets_the_relapse_definition():
     dipsticks = run(date(2025, 8, 1), [0, 0, 0, 4, 4, 4])
     status = child(dipsticks=dipsticks)
     assert status.category == "child_relapse"
     assert status.label == "Meets the relapse definition for children"
     assert "2025-08-06" in status.explanation
+    assert status.cutoff == ""  # a dipstick rule: no UPCR line was used
 
 
 def test_it_calls_a_first_3_plus_run_nephrotic_range_not_relapse():
@@ -381,18 +626,24 @@ def test_it_calls_a_first_3_plus_run_nephrotic_range_not_relapse():
 
 def test_it_lets_the_newest_evidence_win():
     remission_then_lab = child(
-        D("3.0"), dipsticks=run(date(2025, 8, 1), [0, 0, 0]), upcr_on=date(2025, 8, 20)
+        "3.0", dipsticks=run(date(2025, 8, 1), [0, 0, 0]), upcr_on=date(2025, 8, 20)
     )
-    assert remission_then_lab.category == "child_relapse"
+    assert remission_then_lab.category == "child_possible_relapse"
     lab_then_remission = child(
-        D("3.0"), dipsticks=run(date(2025, 8, 1), [0, 0, 0]), upcr_on=date(2025, 7, 20)
+        "3.0", dipsticks=run(date(2025, 8, 1), [0, 0, 0]), upcr_on=date(2025, 7, 20)
     )
     assert lab_then_remission.category == "child_complete"
 
 
-def test_it_lets_a_relapse_sign_win_a_same_day_tie():
+def test_a_dipstick_run_wins_a_same_day_tie_with_a_high_upcr():
+    dipsticks = run(date(2025, 8, 1), [0, 0, 0]) + run(date(2025, 8, 30), [4, 4, 4])
+    status = child("250", unit="mg/mmol", dipsticks=dipsticks)
+    assert status.category == "child_relapse"
+
+
+def test_a_relapse_sign_wins_a_same_day_tie_with_a_low_upcr():
     status = child(
-        D("0.1"),
+        "0.1",
         dipsticks=run(date(2025, 8, 30), [4, 4, 4]),
         previous_complete=True,
         upcr_on=date(2025, 9, 1),
@@ -400,19 +651,126 @@ def test_it_lets_a_relapse_sign_win_a_same_day_tie():
     assert status.category == "child_relapse"
 
 
-def test_it_lets_a_lab_result_win_over_a_same_day_dipstick_run():
-    status = child(D("1.0"), dipsticks=run(date(2025, 8, 30), [0, 0, 0]), upcr_on=date(2025, 9, 1))
-    assert status.category == "no_remission"
-
-
-def test_it_names_the_child_rules_and_shows_mg_per_mmol():
-    status = child(D("0.1"))
-    assert status.category == "child_complete"
-    assert status.label == "Meets the complete remission definition for children"
-    assert status.rule.startswith("IPNA 2022: UPCR 20 mg/mmol (0.2 g/g) or less")
-    assert "(11.3 mg/mmol)" in status.explanation
-    assert status.guide_anchor == "children"
+def test_a_lab_result_wins_over_a_same_day_remission_run():
+    status = child("1.0", dipsticks=run(date(2025, 8, 30), [0, 0, 0]), upcr_on=date(2025, 9, 1))
+    assert status.category == "child_partial"
 
 
 def test_it_is_unknown_for_a_child_without_enough_results():
     assert child().category == "unknown"
+
+
+# The watch note: high dipsticks after a complete remission, before they make a relapse ----------
+
+
+@pytest.mark.parametrize(
+    ("later", "watch_dates"),
+    [
+        ([4], ["2025-08-04"]),
+        ([5, 4], ["2025-08-04", "2025-08-05"]),
+        ([4, 2], []),  # the latest is 2+: no note
+        ([4, None, 4], ["2025-08-06"]),  # a missing day ends the run
+        ([], []),
+    ],
+)
+def test_a_child_in_complete_remission_is_told_when_the_latest_dipsticks_are_high(
+    later, watch_dates
+):
+    dipsticks = run(date(2025, 8, 1), [0, 0, 0]) + [
+        (day, grade) for day, grade in run(date(2025, 8, 4), later) if grade is not None
+    ]
+    status = child(dipsticks=dipsticks)
+    assert status.category == "child_complete"
+    if watch_dates:
+        assert status.watch.startswith("Your latest dipsticks are 3+ or higher (")
+        assert ", ".join(watch_dates) in status.watch
+        assert "If this lasts 3 days in a row, it is the relapse sign" in status.watch
+    else:
+        assert status.watch == ""
+
+
+def test_a_child_complete_remission_by_lab_is_watched_too():
+    status = child("15", unit="mg/mmol", dipsticks=run(LATEST_ON + timedelta(days=1), [4]))
+    assert status.category == "child_complete"
+    assert "2025-09-02" in status.watch
+
+
+@pytest.mark.parametrize(
+    ("dipsticks", "expected"),
+    [
+        (run(LATEST_ON + timedelta(days=1), [4]), "If this lasts 3 days in a row"),
+        (run(LATEST_ON + timedelta(days=1), [4, 5]), "If this lasts 3 days in a row"),
+        (run(LATEST_ON + timedelta(days=1), [4, 4, 4]), "This is the relapse sign"),
+        (run(LATEST_ON, [4]), ""),  # the same day as the lab: not newer than the evidence
+        (run(LATEST_ON - timedelta(days=3), [4, 4]), ""),
+        (run(LATEST_ON + timedelta(days=1), [3]), ""),  # 2+
+    ],
+)
+def test_an_adult_in_complete_remission_is_told_when_the_latest_dipsticks_are_high(
+    dipsticks, expected
+):
+    status = adult("0.1", dipsticks=dipsticks)
+    assert status.category == "complete"
+    if expected:
+        assert expected in status.watch
+        assert "contact your care team" in status.watch
+    else:
+        assert status.watch == ""
+
+
+def test_no_watch_note_goes_with_a_status_that_is_not_complete_remission():
+    assert adult("1.0", dipsticks=run(LATEST_ON + timedelta(days=1), [4])).watch == ""
+
+
+def test_latest_high_dipstick_days_count_back_from_the_latest_reading():
+    dipsticks = run(date(2025, 8, 1), [4, 4, 0, 4, 5])
+    assert latest_high_dipstick_days(dipsticks, None) == [date(2025, 8, 4), date(2025, 8, 5)]
+    assert latest_high_dipstick_days(dipsticks, date(2025, 8, 4)) == [date(2025, 8, 5)]
+    assert latest_high_dipstick_days([], None) == []
+
+
+# Reference lines and the statuses explained ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit", "is_child", "value", "label"),
+    [
+        ("mg/mmol", True, "20", "Complete remission (children, IPNA 2022): 20 mg/mmol or less"),
+        ("g/g", True, "0.2", "Complete remission (children, IPNA 2022): 0.2 g/g or less"),
+        (
+            "mg/g",
+            True,
+            "200",
+            "Complete remission (children, IPNA 2022): 0.2 g/g (200 mg/g) or less",
+        ),
+        ("g/g", False, "0.3", "Complete remission (adults, KDIGO 2021): below 0.3 g/g"),
+        ("mg/g", False, "300", "Complete remission (adults, KDIGO 2021): below 0.3 g/g (300 mg/g)"),
+        (
+            "mg/mmol",
+            False,
+            "33.93",
+            "Complete remission (adults, KDIGO 2021): below 0.3 g/g (33.93 mg/mmol)",
+        ),
+    ],
+)
+def test_the_complete_remission_line_is_in_the_charts_unit_with_the_published_number(
+    unit, is_child, value, label
+):
+    assert complete_remission_line(unit, is_child) == (D(value), label)
+
+
+def test_the_statuses_explained_include_steroid_resistance_without_computing_it():
+    children = dict(status_meanings(True))
+    assert "4 weeks of daily prednisone at full dose" in children["Steroid-resistant"]
+    assert "IPNA 2020" in children["Steroid-resistant"]
+    assert "Possible relapse" in children
+    assert "30 g/L" in children["Partial remission"]
+    adults = dict(status_meanings(False))
+    assert "16 weeks of high-dose prednisone" in adults["Steroid-resistant"]
+    assert "your care team decides" in adults["Steroid-resistant"]
+
+
+def test_a_baseline_in_another_unit_is_shown_as_reported_and_in_the_results_unit():
+    chosen = choose_baseline([UpcrResult(date(2025, 1, 5), D("400"), "mg/mmol")], None, None)
+    status = child("0.9", baseline=chosen)
+    assert "lower than the baseline of 400 mg/mmol (3.54 g/g)." in status.explanation

@@ -1,5 +1,6 @@
 """The visit summary page and PDF: real PDFs from the seeded demo, read back with pypdf."""
 
+import html
 import io
 import re
 from datetime import time, timedelta
@@ -401,3 +402,80 @@ def test_default_period_without_a_summary_is_28_days(client_for, owner, patient)
     today = patient.today()
     assert f'value="{(today - timedelta(days=27)).isoformat()}"' in content
     assert "(28 days)" in content
+
+
+# Remission in the key numbers: the line used, the new children's categories, the watch note -----
+
+
+def upcr_lab(patient, on, value, unit):
+    return LabResult.objects.create(
+        patient=patient,
+        date=on,
+        kind="upcr",
+        value_entered=D(value),
+        unit_entered=unit,
+        value=summary.units.upcr_to_g_per_g(D(value), unit).quantize(D("0.000001")),
+    )
+
+
+@pytest.fixture
+def child(patient):
+    patient.birth_date = patient.today() - timedelta(days=365 * 9)
+    patient.upcr_unit = "mg/mmol"
+    patient.save()
+    return patient
+
+
+def test_a_childs_summary_shows_the_line_in_the_labs_unit(client_for, owner, child):
+    upcr_lab(child, child.today() - timedelta(days=3), "0.2", "g/g")
+    client = client_for(owner)
+    page = flat(html.unescape(client.get(summary_url(child)).content.decode()))
+    assert "Meets the complete remission definition for children" in page
+    assert "Latest UPCR 0.2 g/g (23 mg/mmol)" in page
+    assert (
+        "Compared with the children's complete remission line of 0.2 g/g (IPNA 2022), the unit "
+        "your lab used." in page
+    )
+    assert "1.77" not in page
+    text = flat(" ".join(pdf_pages(client.get(pdf_url(child)).content)))
+    assert "Meets the complete remission definition for children" in text
+    assert "Line used: 0.2 g/g, the lab's unit." in text
+
+
+def test_the_summary_shows_a_possible_relapse_and_a_partial_remission(client_for, owner, child):
+    today = child.today()
+    upcr_lab(child, today - timedelta(days=60), "15", "mg/mmol")
+    latest = upcr_lab(child, today - timedelta(days=2), "250", "mg/mmol")
+    client = client_for(owner)
+    text = flat(" ".join(pdf_pages(client.get(pdf_url(child)).content)))
+    assert "Possible relapse: confirm with the care team" in text
+    assert "Line used: 200 mg/mmol, the lab's unit." in text
+    latest.value_entered, latest.value = D("100"), D("0.884173")
+    latest.save()
+    page = flat(html.unescape(client.get(summary_url(child)).content.decode()))
+    assert "Meets the partial remission definition for children" in page
+    assert "Compared with the children's lines of 20 mg/mmol and 200 mg/mmol" in page
+
+
+def test_the_summary_warns_of_high_dipsticks_after_a_complete_remission(client_for, owner, patient):
+    today = patient.today()
+    upcr_lab(patient, today - timedelta(days=5), "250", "mg/g")
+    make_day(patient, today - timedelta(days=1), owner, dipstick=4)
+    make_day(patient, today, owner, dipstick=4)
+    client = client_for(owner)
+    page = flat(html.unescape(client.get(summary_url(patient)).content.decode()))
+    assert "Meets the complete remission definition" in page
+    assert "Watch:</strong> Your latest dipsticks are 3+ or higher" in page
+    text = flat(" ".join(pdf_pages(client.get(pdf_url(patient)).content)))
+    assert "Your latest dipsticks are 3+ or higher" in text
+    assert "Line used: 300 mg/g, the lab's unit." in text
+
+
+def test_the_summary_page_explains_the_statuses_and_the_pdf_stays_short(client_for, owner, child):
+    upcr_lab(child, child.today(), "50", "mg/mmol")
+    client = client_for(owner)
+    page = html.unescape(client.get(summary_url(child)).content.decode())
+    assert "What the remission statuses mean for children" in page
+    assert "No complete remission after 4 weeks of daily prednisone at full dose" in page
+    text = flat(" ".join(pdf_pages(client.get(pdf_url(child)).content)))
+    assert "What the remission statuses mean" not in text

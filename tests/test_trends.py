@@ -139,6 +139,28 @@ def test_upcr_in_the_patients_unit_with_the_complete_remission_line(client_for, 
     assert "(33.93 mg/mmol)" in chart.summary  # 0.3 g/g x 113.1, the exact conversion
 
 
+@pytest.mark.parametrize(
+    ("birth_date", "unit", "reference", "label"),
+    [
+        (date(2016, 1, 1), "mg/mmol", "20", "Complete remission (children, IPNA 2022): 20 mg/mmol"),
+        (date(2016, 1, 1), "g/g", "0.2", "Complete remission (children, IPNA 2022): 0.2 g/g or"),
+        (date(2016, 1, 1), "mg/g", "200", "IPNA 2022): 0.2 g/g (200 mg/g) or less"),
+        (date(1980, 1, 1), "mg/g", "300", "Complete remission (adults, KDIGO 2021): below 0.3"),
+    ],
+)
+def test_the_complete_remission_line_is_the_published_number_in_the_patients_unit(
+    client_for, owner, birth_date, unit, reference, label
+):
+    patient = make_patient(owner, birth_date=birth_date, upcr_unit=unit)
+    LabResult.objects.create(
+        patient=patient, date=TODAY, kind="upcr", value_entered=1, unit_entered="g/g", value=1
+    )
+    response = client_for(owner).get(url(patient))
+    chart = next(item.chart for item in response.context["trends"].charts if item.key == "upcr")
+    assert f"the reference line ({reference} {unit})" in chart.summary
+    assert label in response.content.decode()
+
+
 def test_weight_alert_line_for_an_adult_and_none_for_a_child(client_for, owner, patient):
     fill(patient, 30)
     adult = client_for(owner).get(url(patient)).context["trends"].charts[0].chart

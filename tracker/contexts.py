@@ -210,6 +210,8 @@ class LabsOverview:
     remission_guide_url: str
     baseline: Measure | None  # in the patient's UPCR unit
     marked_baseline: Measure | None
+    status_meanings: list[tuple[str, str]] = field(default_factory=list)
+    is_child: bool = False
 
 
 def upcr_measure(value: Decimal | None, patient: Patient) -> Measure | None:
@@ -219,32 +221,41 @@ def upcr_measure(value: Decimal | None, patient: Patient) -> Measure | None:
     return Measure(units.upcr_from_g_per_g(value, unit), unit)
 
 
+def upcr_results(labs) -> list[remission.UpcrResult]:
+    """The UPCR rows as the lab reported them (value and unit typed), oldest first."""
+    return sorted(
+        (
+            remission.upcr_result(lab.date, lab.value_entered, lab.unit_entered, lab.value)
+            for lab in labs
+            if lab.kind == LabKind.UPCR
+        ),
+        key=lambda result: result.date,
+    )
+
+
 def labs_overview(patient: Patient, labs: Sequence[LabResult], today: date) -> LabsOverview:
     """Every lab shown as typed and converted, calculated eGFR beside creatinine, and the
-    remission status of the latest UPCR with the rule and the baseline used."""
-    upcr = sorted(
-        ((lab.date, lab.value) for lab in labs if lab.kind == LabKind.UPCR),
-        key=lambda reading: reading[0],
-    )
+    remission status of the latest UPCR with the rule, the line and the baseline used (one
+    query for the recent dipsticks, which children's rules and the relapse-sign note use)."""
+    upcr = upcr_results(labs)
     baseline = remission.choose_baseline(
         upcr, patient.baseline_upcr, patient.first_treatment_date()
     )
     is_child = patient.is_child(today)
-    latest = upcr[-1] if upcr else None
-    dipsticks = []
-    if is_child:
-        since = today - timedelta(days=RECENT_DAYS)
-        dipsticks = list(
-            patient.diary_days.filter(date__gte=since, dipstick__isnull=False).values_list(
-                "date", "dipstick"
-            )
+    since = today - timedelta(days=RECENT_DAYS)
+    dipsticks = list(
+        patient.diary_days.filter(date__gte=since, dipstick__isnull=False).values_list(
+            "date", "dipstick"
         )
+    )
+    albumin = [(lab.date, lab.value) for lab in labs if lab.kind == LabKind.ALBUMIN]
     status = remission.remission_status(
-        latest,
+        upcr[-1] if upcr else None,
         baseline,
         is_child=is_child,
-        previous_complete_remission=had_complete_remission(upcr[:-1], baseline, is_child),
+        previous_complete_remission=remission.had_complete_remission(upcr[:-1], baseline, is_child),
         recent_dipsticks=dipsticks,
+        albumin_g_per_l=albumin,
     )
     return LabsOverview(
         rows=[lab_row(lab, patient) for lab in labs],
@@ -252,19 +263,6 @@ def labs_overview(patient: Patient, labs: Sequence[LabResult], today: date) -> L
         remission_guide_url=guide_url(status.guide_slug, status.guide_anchor),
         baseline=upcr_measure(baseline.value, patient) if baseline else None,
         marked_baseline=upcr_measure(patient.baseline_upcr, patient),
-    )
-
-
-COMPLETE_CATEGORIES = (remission.COMPLETE, remission.CHILD_COMPLETE)
-
-
-def had_complete_remission(earlier_upcr, baseline, is_child: bool) -> bool:
-    """Whether an earlier UPCR met the complete-remission definition (judged by remission.py),
-    which is what makes a high result a relapse."""
-    return any(
-        remission.remission_status(
-            reading, baseline, is_child=is_child, previous_complete_remission=False
-        ).category
-        in COMPLETE_CATEGORIES
-        for reading in earlier_upcr
+        status_meanings=remission.status_meanings(is_child),
+        is_child=is_child,
     )

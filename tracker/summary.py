@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
 from tracker import alerts, charts, egfr, remission, symptoms, units
-from tracker.contexts import had_complete_remission
 from tracker.guides import guide_url
 from tracker.models import (
     IMMUNOSUPPRESSING_PURPOSES,
@@ -823,6 +822,8 @@ class VisitSummary:
     paper: str = Paper.A4
     dipstick_grades: list[tuple[int, str, int]] = field(default_factory=list)
     symptom_days: list[SymptomLine] = field(default_factory=list)
+    # The page's "what the statuses mean" (with steroid resistance); the one-page PDF leaves it out.
+    status_meanings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def dipstick_recorded(self) -> int:
@@ -864,6 +865,14 @@ def medicines_from(rows) -> list[Medicine]:
             )
         )
     return medicines
+
+
+def _upcr_reported(result: remission.UpcrResult, unit: str) -> str:
+    """A UPCR as the lab reported it (what the remission status compared), and in the
+    patient's unit too when that differs."""
+    if result.unit == unit:
+        return str(result)
+    return f"{result} ({_upcr_shown(result.g_per_g, unit)})"
 
 
 def _upcr_shown(value: Decimal, unit: str) -> str:
@@ -913,7 +922,13 @@ def build_summary(
         .annotate(days=Count("pk"))
         .order_by("-days", "entered_by__name")
     ]
-    lab_rows = list(patient.labs.filter(date__lte=end).values_list("date", "kind", "value"))
+    # value_entered and unit_entered: remission compares a UPCR in the unit the lab reported.
+    lab_values = list(
+        patient.labs.filter(date__lte=end).values_list(
+            "date", "kind", "value", "value_entered", "unit_entered"
+        )
+    )
+    lab_rows = [(day, kind, value) for day, kind, value, _entered, _unit in lab_values]
     medicines = medicines_from(
         patient.medications.prefetch_related(
             Prefetch("dose_steps", queryset=DoseStep.objects.order_by("starts_on"))
@@ -979,35 +994,47 @@ def build_summary(
         dipstick_counts, period.days, id_prefix="summary-dipstick-bar"
     )
 
-    # Remission: the latest UPCR up to the end, against the baseline CLINICAL.md describes.
+    # Remission: the latest UPCR up to the end, against the baseline CLINICAL.md describes,
+    # compared in the unit the lab reported; the period's dipsticks feed the relapse-sign note.
     upcr = sorted((day, value) for day, kind, value in lab_rows if kind == LabKind.UPCR)
+    upcr_reported = sorted(
+        (
+            remission.upcr_result(day, entered, unit, value)
+            for day, kind, value, entered, unit in lab_values
+            if kind == LabKind.UPCR
+        ),
+        key=lambda result: result.date,
+    )
     treatment_starts = [
         medicine.started_on
         for medicine in medicines
         if medicine.purpose in IMMUNOSUPPRESSING_PURPOSES
     ]
     baseline = remission.choose_baseline(
-        upcr, patient.baseline_upcr, min(treatment_starts, default=None)
+        upcr_reported, patient.baseline_upcr, min(treatment_starts, default=None)
     )
-    child_dipsticks = [
+    recent_dipsticks = [
         (day, code)
         for day, code in dipsticks
         if end - timedelta(days=CHILD_DIPSTICK_LOOK_BACK) <= day <= end
     ]
     status = remission.remission_status(
-        upcr[-1] if upcr else None,
+        upcr_reported[-1] if upcr_reported else None,
         baseline,
         is_child=is_child,
-        previous_complete_remission=had_complete_remission(upcr[:-1], baseline, is_child),
-        recent_dipsticks=child_dipsticks if is_child else (),
+        previous_complete_remission=remission.had_complete_remission(
+            upcr_reported[:-1], baseline, is_child
+        ),
+        recent_dipsticks=recent_dipsticks,
+        albumin_g_per_l=[(day, value) for day, kind, value in lab_rows if kind == LabKind.ALBUMIN],
     )
     remission_reading = ""
-    if status.upcr_g_per_g is not None and status.measured_on is not None:
+    if status.upcr is not None:
         remission_reading = _("Latest UPCR %(value)s on %(date)s") % {
-            "value": _upcr_shown(status.upcr_g_per_g, patient.upcr_unit),
-            "date": status.measured_on.isoformat(),
+            "value": _upcr_reported(status.upcr, patient.upcr_unit),
+            "date": status.upcr.date.isoformat(),
         }
-        drop = remission.drop_from_baseline_percent(status.upcr_g_per_g, baseline)
+        drop = remission.drop_from_baseline_percent(status.upcr, baseline)
         if drop is not None:
             remission_reading += ", " + (
                 _("%(drop)s%% below baseline") if drop >= 0 else _("%(drop)s%% above baseline")
@@ -1102,6 +1129,7 @@ def build_summary(
         ),
         questions=questions,
         glossary=glossary_for(used),
+        status_meanings=remission.status_meanings(is_child),
         paper=paper,
         dipstick_grades=[
             (grade.code, str(grade.label), dipstick_counts[grade.code])
@@ -1190,15 +1218,15 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
         )
     elif upcr_in_period:
         unit = patient.upcr_unit
+        line, line_label = remission.complete_remission_line(unit, patient.is_child(axis.end))
         builders.append(
             lambda axis: charts.lab_points(
                 axis,
                 [(day, units.upcr_from_g_per_g(value, unit)) for day, value in upcr_in_period],
                 unit,
                 "UPCR",
-                reference=units.upcr_from_g_per_g(remission.ADULT_COMPLETE_BELOW_G_PER_G, unit),
-                reference_label=_("Complete remission (adults): below %(value)s")
-                % {"value": _upcr_shown(remission.ADULT_COMPLETE_BELOW_G_PER_G, unit)},
+                reference=line,
+                reference_label=line_label,
                 id_prefix="summary-upcr",
                 plot_height=LAB_PLOT_HEIGHT,
             )

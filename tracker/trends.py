@@ -253,19 +253,6 @@ class TrendChart:
         )
 
 
-def complete_remission_line(upcr_unit: str, is_child: bool) -> tuple[Decimal, str]:
-    """The complete-remission cut-off in the patient's UPCR unit, and its label quoting the
-    published number (remission.py: adults < 0.3 g/g, KDIGO 2021; children ≤ 20 mg/mmol, IPNA)."""
-    if is_child:
-        g_per_g = remission.CHILD_COMPLETE_UP_TO_MG_PER_MMOL / units.UPCR_MG_PER_MMOL_PER_G_PER_G
-        label = _("Complete remission (children, IPNA 2022): 20 mg/mmol or less")
-    else:
-        g_per_g = remission.ADULT_COMPLETE_BELOW_G_PER_G
-        label = _("Complete remission (adults, KDIGO 2021): below 0.3 g/g")
-    value = units.upcr_from_g_per_g(g_per_g, upcr_unit)
-    return units.rounded(value, 3).normalize(), label
-
-
 def _lab_unit(data: TrendData, kind: str) -> str:
     unit = data.lab_units.get(kind) or units.canonical_unit(kind)
     try:
@@ -307,7 +294,7 @@ def build_charts(data: TrendData) -> list[TrendChart]:
                 ),
             )
         )
-    reference, reference_label = complete_remission_line(data.upcr_unit, data.is_child)
+    reference, reference_label = remission.complete_remission_line(data.upcr_unit, data.is_child)
     found.append(
         TrendChart(
             "upcr",
