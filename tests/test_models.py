@@ -107,14 +107,17 @@ def test_the_database_refuses_blood_pressure_out_of_range(
 @pytest.mark.parametrize(
     ("field", "value", "is_refused"),
     [
-        ("alert_weight_gain_1d_kg", D("0.05"), True),
-        ("alert_weight_gain_1d_kg", D("0.5"), False),
-        ("alert_weight_gain_7d_kg", D("10.01"), True),
+        ("alert_weight_gain_1d", D("0.05"), True),
+        ("alert_weight_gain_1d", D("0.5"), False),
+        ("alert_weight_gain_7d", D("10.01"), True),
         ("alert_systolic", 79, True),
         ("alert_systolic", 140, False),
         ("alert_diastolic", 151, True),
-        ("alert_fever_c", D("36.9"), True),
-        ("alert_fever_c", D("38.5"), False),
+        ("alert_fever", D("36.9"), True),
+        ("alert_fever", D("38.5"), False),
+        ("crisis_systolic", 79, True),
+        ("crisis_systolic", 140, False),
+        ("crisis_diastolic", 151, True),
         ("baseline_upcr", D("-0.1"), True),
     ],
 )
