@@ -555,13 +555,13 @@ class DiaryDay(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(weight_entered__isnull=True, weight_entered_unit="")
-                | Q(weight_kg__isnull=False)
+                | Q(weight_kg__isnull=False, weight_entered__isnull=False)
                 & in_unit_range("weight_entered", "weight_entered_unit", WEIGHT_RANGES),
                 name="diary_day_weight_entered_range",
             ),
             models.CheckConstraint(
                 condition=Q(temperature_entered__isnull=True, temperature_entered_unit="")
-                | Q(temperature_c__isnull=False)
+                | Q(temperature_c__isnull=False, temperature_entered__isnull=False)
                 & in_unit_range(
                     "temperature_entered", "temperature_entered_unit", TEMPERATURE_RANGES
                 ),

@@ -199,11 +199,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill_typed_values, back_to_canonical),
         migrations.AddConstraint(
             model_name='diaryday',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('weight_entered__isnull', True), ('weight_entered_unit', '')), models.Q(('weight_kg__isnull', False), models.Q(models.Q(('weight_entered_unit', 'kg'), ('weight_entered__gte', Decimal('2')), ('weight_entered__lte', Decimal('400'))), models.Q(('weight_entered_unit', 'lb'), ('weight_entered__gte', Decimal('4.4')), ('weight_entered__lte', Decimal('881.85'))), _connector='OR')), _connector='OR'), name='diary_day_weight_entered_range'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('weight_entered__isnull', True), ('weight_entered_unit', '')), models.Q(('weight_entered__isnull', False), ('weight_kg__isnull', False), models.Q(models.Q(('weight_entered_unit', 'kg'), ('weight_entered__gte', Decimal('2')), ('weight_entered__lte', Decimal('400'))), models.Q(('weight_entered_unit', 'lb'), ('weight_entered__gte', Decimal('4.4')), ('weight_entered__lte', Decimal('881.85'))), _connector='OR')), _connector='OR'), name='diary_day_weight_entered_range'),
         ),
         migrations.AddConstraint(
             model_name='diaryday',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('temperature_entered__isnull', True), ('temperature_entered_unit', '')), models.Q(('temperature_c__isnull', False), models.Q(models.Q(('temperature_entered_unit', 'C'), ('temperature_entered__gte', Decimal('30')), ('temperature_entered__lte', Decimal('45'))), models.Q(('temperature_entered_unit', 'F'), ('temperature_entered__gte', Decimal('86')), ('temperature_entered__lte', Decimal('113'))), _connector='OR')), _connector='OR'), name='diary_day_temperature_entered_range'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('temperature_entered__isnull', True), ('temperature_entered_unit', '')), models.Q(('temperature_c__isnull', False), ('temperature_entered__isnull', False), models.Q(models.Q(('temperature_entered_unit', 'C'), ('temperature_entered__gte', Decimal('30')), ('temperature_entered__lte', Decimal('45'))), models.Q(('temperature_entered_unit', 'F'), ('temperature_entered__gte', Decimal('86')), ('temperature_entered__lte', Decimal('113'))), _connector='OR')), _connector='OR'), name='diary_day_temperature_entered_range'),
         ),
         migrations.AddConstraint(
             model_name='patient',
