@@ -16,8 +16,10 @@ from tracker.alerts import (
     DEFAULT_THRESHOLDS,
     Alert,
     DayReadings,
+    Limit,
     Thresholds,
     care_team_thresholds,
+    default_thresholds,
     evaluate,
     inactive_rules,
     latest_per_rule,
@@ -150,14 +152,17 @@ def test_it_runs_no_adult_weight_or_bp_default_for_a_child():
 
 
 def test_it_runs_a_childs_weight_and_bp_rules_with_the_care_teams_numbers():
-    thresholds = care_team_thresholds(weight_gain_1d_kg=D("0.5"), systolic=130, diastolic=85)
+    thresholds = care_team_thresholds(
+        weight_gain_1d=Limit(D("0.5"), "kg"), systolic=130, diastolic=85
+    )
     days = [*weights("30.0", "30.5"), day(2, blood_pressures=((128, 85),))]
     found = alerts_for(days, thresholds, child=True)
-    assert set(rules(found)) == {"weight_gain_1d", "high_bp"}
+    assert set(rules(found)) == {"weight_gain_1d", "bp_above_team_number"}
     (weight_alert,) = only(found, "weight_gain_1d")
     assert "number your care team set" in weight_alert.rule_text
     assert "heart failure" not in weight_alert.rule_text
-    (bp_alert,) = only(found, "high_bp")
+    (bp_alert,) = only(found, "bp_above_team_number")
+    assert bp_alert.severity == "call"
     assert "130 or more systolic" in bp_alert.rule_text
     assert "85 or more diastolic" in bp_alert.rule_text
     assert "heart associations" not in bp_alert.rule_text
@@ -166,34 +171,44 @@ def test_it_runs_a_childs_weight_and_bp_rules_with_the_care_teams_numbers():
 def test_it_keeps_a_childs_unset_weight_rule_off_when_only_bp_is_set():
     thresholds = care_team_thresholds(systolic=125)
     days = [*weights("30.0", "32.0"), day(2, blood_pressures=((126, 60),))]
-    assert rules(alerts_for(days, thresholds, child=True)) == ["high_bp"]
+    assert rules(alerts_for(days, thresholds, child=True)) == ["bp_above_team_number"]
 
 
 def test_it_says_which_rules_are_off():
-    assert inactive_rules(DEFAULT_THRESHOLDS, is_child=False, on_immunosuppression=True) == []
+    assert inactive_rules(DEFAULT_THRESHOLDS, is_child=False, on_immunosuppression=True) == [
+        "bp_above_team_number"
+    ]
     assert inactive_rules(DEFAULT_THRESHOLDS, is_child=True, on_immunosuppression=False) == [
+        "high_bp",
+        "bp_above_team_number",
         "weight_gain_1d",
         "weight_gain_7d",
         "fever",
-        "high_bp",
         "child_exposure",
     ]
     assert inactive_rules(DEFAULT_THRESHOLDS, is_child=False, on_immunosuppression=False) == [
-        "fever"
+        "bp_above_team_number",
+        "fever",
     ]
+    team = care_team_thresholds(systolic=140, crisis_systolic=150)
+    assert inactive_rules(team, is_child=True, on_immunosuppression=True) == [
+        "weight_gain_1d",
+        "weight_gain_7d",
+    ]
+    assert inactive_rules(team, is_child=False, on_immunosuppression=True) == []
     assert "care team" in str(CHILD_THRESHOLDS_NOTE)
 
 
 def test_it_turns_a_rule_off_with_none():
     thresholds = Thresholds(
-        weight_gain_1d_kg=None, weight_gain_7d_kg=None, systolic=None, diastolic=None
+        weight_gain_1d=None, weight_gain_7d=None, crisis_systolic=None, crisis_diastolic=None
     )
     days = [*weights("70.0", "72.0"), day(2, blood_pressures=((200, 130),))]
     assert rules(alerts_for(days, thresholds)) == []
 
 
 def test_it_uses_an_adults_own_numbers_when_the_team_sets_them():
-    thresholds = care_team_thresholds(weight_gain_1d_kg=D("0.5"))
+    thresholds = care_team_thresholds(weight_gain_1d=Limit(D("0.5"), "kg"))
     (alert,) = only(alerts_for(weights("70.0", "70.5"), thresholds), "weight_gain_1d")
     assert "0.5 kg (1.1 lb) or more" in alert.rule_text
     assert "number your care team set" in alert.rule_text
@@ -316,7 +331,7 @@ def test_it_lists_only_the_high_readings_and_says_what_to_do():
     assert "chest pain" in alert.what_to_do
     assert "call the emergency number" in alert.what_to_do
     assert "heart associations" in alert.rule_text
-    assert "default your care team can change" in alert.rule_text
+    assert "For adults this line is fixed" in alert.rule_text
     assert alert.guide_anchor == "high-blood-pressure"
 
 
@@ -528,27 +543,34 @@ def test_it_gives_the_same_alerts_whatever_the_order_of_days(days):
     assert forward == backward
 
 
-def test_alert_text_puts_the_patients_units_first():
+def test_alert_text_puts_the_typed_unit_first_and_the_limit_in_its_own_unit():
     days = [
-        DayReadings(date=date(2026, 3, 1), weight_kg=Decimal("70.0")),
+        DayReadings(date=date(2026, 3, 1), weight=D("154.3"), weight_unit="lb"),
         DayReadings(
-            date=date(2026, 3, 2), weight_kg=Decimal("71.5"), temperature_c=Decimal("38.2")
+            date=date(2026, 3, 2),
+            weight=D("157.6"),
+            weight_unit="lb",
+            temperature=D("100.8"),
+            temperature_unit="F",
         ),
     ]
     in_lb = evaluate(
         days,
+        default_thresholds("lb", "F"),
         is_child=False,
         on_immunosuppression=True,
-        weight_unit="lb",
-        temperature_unit="F",
     )
     weight = next(alert for alert in in_lb if alert.rule == "weight_gain_1d")
     assert weight.title == "Weight up 3.3 lb (1.5 kg) in 1 day"
     assert weight.readings[1] == "Weight 157.6 lb (71.5 kg) on 2026-03-02"
+    assert "2.2 lb (1.0 kg) or more from one day to the next" in weight.rule_text
     fever = next(alert for alert in in_lb if alert.rule == "fever")
     assert fever.readings == ["Temperature 100.8 °F (38.2 °C) on 2026-03-02"]
+    assert "100.4 °F (38.0 °C) or higher" in fever.rule_text
     in_kg = evaluate(days, is_child=False, on_immunosuppression=True)
-    assert next(a for a in in_kg if a.rule == "weight_gain_1d").title.startswith("Weight up 1.5 kg")
+    weight_kg = next(a for a in in_kg if a.rule == "weight_gain_1d")
+    assert weight_kg.title.startswith("Weight up 1.5 kg")
+    assert weight_kg.readings[1] == "Weight 157.6 lb (71.5 kg) on 2026-03-02"
 
 
 def test_weight_gains_over_match_weight_gain_over_day_by_day():

@@ -24,6 +24,7 @@ from tracker.alerts import (
     SEVERITY_WORDS,
     URGENT,
     DayReadings,
+    Limit,
     care_team_thresholds,
     evaluate,
     inactive_rules,
@@ -191,15 +192,17 @@ def test_belly_pain_and_fever_must_be_on_the_same_day():
     assert rules(found([day(0, temperature_c=D("39.0"))])) == []  # fever alone, no medicine
 
 
-def test_belly_pain_uses_the_care_teams_fever_line_and_the_persons_unit():
-    thresholds = care_team_thresholds(fever_c=D("37.5"))
-    assert found([day(0, "belly_pain", temperature_c=D("37.4"))], thresholds) == []
-    (alert,) = found(
-        [day(0, "belly_pain", temperature_c=D("37.5"))], thresholds, temperature_unit="F"
-    )
+def test_belly_pain_uses_the_care_teams_fever_line_in_its_unit():
+    thresholds = care_team_thresholds(fever=Limit(D("99.5"), "F"))
+    typed = {"temperature_unit": "F"}
+    assert found([day(0, "belly_pain", temperature=D("99.4"), **typed)], thresholds) == []
+    (alert,) = found([day(0, "belly_pain", temperature=D("99.5"), **typed)], thresholds)
     assert alert.rule == BELLY_PAIN_FEVER
     assert "99.5 °F (37.5 °C) or higher" in alert.rule_text
     assert "the number your care team set" in alert.rule_text
+    # 37.5 °C is 99.5 °F exactly: the same line in the other unit, with no rounding step.
+    (alert,) = found([day(0, "belly_pain", temperature_c=D("37.5"))], thresholds)
+    assert "Temperature 37.5 °C (99.5 °F)" in alert.readings[-1]
 
 
 # A child's exposure ----------------------------------------------------------------------------

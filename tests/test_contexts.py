@@ -76,7 +76,7 @@ def test_the_care_teams_numbers_are_used(patient):
     make_day(patient, on(1), weight_kg=D("70"))
     make_day(patient, TODAY, weight_kg=D("70.6"))
     assert diary_window(patient, TODAY).alerts == []
-    patient.alert_weight_gain_1d_kg = D("0.5")
+    patient.alert_weight_gain_1d = D("0.5")
     (shown,) = diary_window(patient, TODAY).alerts
     assert "This is the number your care team set." in shown.alert.rule_text
 

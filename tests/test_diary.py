@@ -395,3 +395,37 @@ def test_the_diary_page_reads_a_bounded_window(
         response = client.get(url(patient))
     assert response.status_code == 200
     assert len(response.context["window"].days) == 20  # 14 shown + 7 look-back, today not logged
+
+
+# Alerts in the unit typed ------------------------------------------------------------------------
+
+
+def test_a_day_posted_in_pounds_2_2_lb_over_yesterday_shows_the_alert(client_for, owner):
+    patient = make_patient(owner, birth_date=date(1980, 1, 1), weight_unit="lb")
+    client = client_for(owner)
+    day_url = reverse("diary_day", kwargs={"pid": patient.public_id, "day": YESTERDAY})
+    assert (
+        client.post(day_url, {**VALID, "weight": "155.0", "weight_unit": "lb"}).status_code == 302
+    )
+    assert "Weight up" not in client.get(url(patient)).content.decode()
+    response = client.post(url(patient), {**VALID, "weight": "157.2", "weight_unit": "lb"})
+    assert response.status_code == 302
+    page = client.get(url(patient)).content.decode()
+    assert "Weight up 2.2 lb (1.0 kg) in 1 day" in page
+    assert "Weight 157.2 lb (71.3 kg) on 2025-03-10" in page
+    assert "Weight gain of 2.2 lb (1.0 kg) or more from one day to the next." in page
+
+
+def test_a_day_posted_in_pounds_2_1_lb_over_yesterday_shows_no_alert(client_for, owner):
+    patient = make_patient(owner, birth_date=date(1980, 1, 1), weight_unit="lb")
+    make_day(
+        patient,
+        YESTERDAY,
+        owner,
+        weight_kg=D("70.307"),
+        weight_entered=D("155.0"),
+        weight_entered_unit="lb",
+    )
+    client = client_for(owner)
+    client.post(url(patient), {**VALID, "weight": "157.1", "weight_unit": "lb"})
+    assert "Weight up" not in client.get(url(patient)).content.decode()

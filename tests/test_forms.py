@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from tests.factories import make_day, make_medication, make_user
+from tracker.alerts import Limit
 from tracker.forms import (
     BaselineForm,
     BloodPressureForm,
@@ -572,7 +573,7 @@ PROFILE = {
 }
 
 
-def test_alert_numbers_are_typed_in_the_patients_units_and_stored_canonical(patient):
+def test_alert_numbers_are_kept_as_typed_with_the_patients_units(patient):
     data = {
         **PROFILE,
         "alert_weight_gain_1d": "2.2",
@@ -584,11 +585,15 @@ def test_alert_numbers_are_typed_in_the_patients_units_and_stored_canonical(pati
     assert form.is_valid(), form.errors
     form.save()
     patient.refresh_from_db()
-    assert patient.alert_weight_gain_1d_kg == D("1.00")
-    assert patient.alert_weight_gain_7d_kg is None
+    assert (patient.alert_weight_gain_1d, patient.alert_weight_unit) == (D("2.20"), "lb")
+    assert patient.alert_weight_gain_7d is None
     assert (patient.alert_systolic, patient.alert_diastolic) == (150, None)
-    assert patient.alert_fever_c == D("38.00")
-    assert PatientForm(instance=patient).initial["alert_weight_gain_1d"] == D("2.2")
+    assert (patient.alert_fever, patient.alert_fever_unit) == (D("100.40"), "F")
+    initial = PatientForm(instance=patient).initial
+    assert (initial["alert_weight_gain_1d"], initial["alert_fever"]) == (D("2.2"), D("100.4"))
+    thresholds = patient.alert_thresholds()
+    assert thresholds.weight_gain_1d == Limit(D("2.20"), "lb")
+    assert thresholds.fever == Limit(D("100.40"), "F")
 
 
 @pytest.mark.parametrize(
@@ -597,7 +602,7 @@ def test_alert_numbers_are_typed_in_the_patients_units_and_stored_canonical(pati
         (
             "alert_weight_gain_1d",
             "50",
-            "The weight gain must be between 0.3 and 22 lb — you typed 50.",
+            "The weight gain must be between 0.2 and 22 lb — you typed 50.",
         ),
         ("alert_systolic", "300", "The number must be between 80 and 250 mmHg — you typed 300."),
         ("alert_diastolic", "30", "The number must be between 40 and 150 mmHg — you typed 30."),

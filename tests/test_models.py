@@ -107,19 +107,126 @@ def test_the_database_refuses_blood_pressure_out_of_range(
 @pytest.mark.parametrize(
     ("field", "value", "is_refused"),
     [
-        ("alert_weight_gain_1d_kg", D("0.05"), True),
-        ("alert_weight_gain_1d_kg", D("0.5"), False),
-        ("alert_weight_gain_7d_kg", D("10.01"), True),
+        ("alert_weight_gain_1d", D("0.05"), True),
+        ("alert_weight_gain_1d", D("0.5"), False),
+        ("alert_weight_gain_7d", D("10.01"), True),
         ("alert_systolic", 79, True),
         ("alert_systolic", 140, False),
         ("alert_diastolic", 151, True),
-        ("alert_fever_c", D("36.9"), True),
-        ("alert_fever_c", D("38.5"), False),
+        ("alert_fever", D("36.9"), True),
+        ("alert_fever", D("38.5"), False),
+        ("crisis_systolic", 79, True),
+        ("crisis_systolic", 140, False),
+        ("crisis_diastolic", 151, True),
         ("baseline_upcr", D("-0.1"), True),
     ],
 )
 def test_the_database_refuses_alert_numbers_out_of_range(field, value, is_refused):
     assert refused(lambda: make_patient(**{field: value})) is is_refused
+
+
+@pytest.mark.parametrize(
+    ("fields", "is_refused"),
+    [
+        (
+            {"weight_kg": D("70.307"), "weight_entered": D("155"), "weight_entered_unit": "lb"},
+            False,
+        ),
+        ({"weight_kg": D("70"), "weight_entered": D("70"), "weight_entered_unit": "kg"}, False),
+        ({"weight_kg": D("2"), "weight_entered": D("4.41"), "weight_entered_unit": "lb"}, False),
+        ({"weight_kg": D("70"), "weight_entered": D("4.39"), "weight_entered_unit": "lb"}, True),
+        ({"weight_kg": D("70"), "weight_entered": D("881.86"), "weight_entered_unit": "lb"}, True),
+        ({"weight_kg": D("70"), "weight_entered": D("401"), "weight_entered_unit": "kg"}, True),
+        ({"weight_kg": D("70"), "weight_entered": D("155"), "weight_entered_unit": "st"}, True),
+        ({"weight_kg": D("70"), "weight_entered": D("155"), "weight_entered_unit": ""}, True),
+        ({"weight_entered": D("155"), "weight_entered_unit": "lb"}, True),  # no canonical value
+        ({"weight_kg": D("70"), "weight_entered_unit": "lb"}, True),  # a unit without a value
+        ({"weight_kg": D("70")}, False),  # canonical only: counts as typed in kg
+        (
+            {
+                "temperature_c": D("38"),
+                "temperature_entered": D("100.4"),
+                "temperature_entered_unit": "F",
+            },
+            False,
+        ),
+        (
+            {
+                "temperature_c": D("38"),
+                "temperature_entered": D("85.9"),
+                "temperature_entered_unit": "F",
+            },
+            True,
+        ),
+        (
+            {
+                "temperature_c": D("38"),
+                "temperature_entered": D("113.1"),
+                "temperature_entered_unit": "F",
+            },
+            True,
+        ),
+        (
+            {
+                "temperature_c": D("38"),
+                "temperature_entered": D("45.1"),
+                "temperature_entered_unit": "C",
+            },
+            True,
+        ),
+        (
+            {
+                "temperature_c": D("38"),
+                "temperature_entered": D("38"),
+                "temperature_entered_unit": "K",
+            },
+            True,
+        ),
+    ],
+)
+def test_the_database_refuses_typed_values_out_of_their_units_range(patient, fields, is_refused):
+    assert refused(lambda: make_day(patient, DAY, **fields)) is is_refused
+
+
+@pytest.mark.parametrize(
+    ("fields", "is_refused"),
+    [
+        ({"alert_weight_gain_1d": D("2.2"), "alert_weight_unit": "lb"}, False),
+        ({"alert_weight_gain_1d": D("22.0"), "alert_weight_unit": "lb"}, False),
+        ({"alert_weight_gain_1d": D("22.01"), "alert_weight_unit": "lb"}, True),
+        ({"alert_weight_gain_7d": D("0.19"), "alert_weight_unit": "lb"}, True),
+        ({"alert_weight_gain_7d": D("10.01"), "alert_weight_unit": "kg"}, True),
+        ({"alert_weight_gain_7d": D("15"), "alert_weight_unit": "kg"}, True),
+        ({"alert_weight_gain_7d": D("15"), "alert_weight_unit": "lb"}, False),
+        ({"alert_weight_unit": "st"}, True),
+        ({"alert_fever": D("100.4"), "alert_fever_unit": "F"}, False),
+        ({"alert_fever": D("98.5"), "alert_fever_unit": "F"}, True),
+        ({"alert_fever": D("105.9"), "alert_fever_unit": "F"}, True),
+        ({"alert_fever": D("100.4"), "alert_fever_unit": "C"}, True),
+        ({"alert_fever_unit": "K"}, True),
+    ],
+)
+def test_the_database_refuses_alert_numbers_out_of_their_units_range(fields, is_refused):
+    assert refused(lambda: make_patient(**fields)) is is_refused
+
+
+def test_the_patients_thresholds_carry_their_units():
+    patient = make_patient(
+        weight_unit="lb",
+        temperature_unit="F",
+        alert_weight_gain_7d=D("1.5"),
+        alert_weight_unit="kg",
+        alert_systolic=140,
+        crisis_diastolic=95,
+    )
+    thresholds = patient.alert_thresholds()
+    assert thresholds.weight_gain_1d == alerts.Limit(D("2.2"), "lb")  # default, patient's unit
+    assert thresholds.weight_gain_7d == alerts.Limit(D("1.5"), "kg")  # the team's, as typed
+    assert thresholds.fever == alerts.Limit(D("100.4"), "F")
+    assert (thresholds.systolic, thresholds.diastolic) == (140, None)
+    assert (thresholds.crisis_systolic, thresholds.crisis_diastolic) == (180, 120)
+    assert (thresholds.child_crisis_systolic, thresholds.child_crisis_diastolic) == (None, 95)
+    assert thresholds.set_by_care_team == {"weight_gain_7d", "systolic", "child_crisis_diastolic"}
 
 
 def test_labs_medicines_and_events_refuse_impossible_values(patient):

@@ -182,6 +182,7 @@ def test_profile_sets_the_care_teams_alert_numbers_in_the_patients_units(
     response = client_for(owner).post(url, {**VALID_PROFILE, "alert_weight_gain_1d": "3.3"})
     assert response.status_code == 302
     patient.refresh_from_db()
-    assert str(patient.alert_weight_gain_1d_kg) == "1.50"  # 3.3 lb
+    # Kept as typed, in the unit chosen on the form (VALID_PROFILE: lb).
+    assert (str(patient.alert_weight_gain_1d), patient.alert_weight_unit) == ("3.30", "lb")
     response = client_for(owner).post(url, {**VALID_PROFILE, "alert_systolic": "20"})
     assert "The number must be between 80 and 250 mmHg — you typed 20." in response.content.decode()

@@ -77,7 +77,12 @@ def test_weight_numbers_latest_change_and_gains():
         day(date(2025, 3, 4), weight_kg=D("70.2")),
     ]
     numbers = weight_numbers(
-        days, PERIOD, "kg", alert_days=1, limit_1_day_kg=D("1.0"), limit_7_day_kg=D("2.0")
+        days,
+        PERIOD,
+        "kg",
+        alert_days=1,
+        limit_1_day=alerts.Limit(D("1.0"), "kg"),
+        limit_7_day=alerts.Limit(D("2.0"), "kg"),
     )
     assert (numbers.latest, numbers.latest_on) == (D("70.2"), date(2025, 3, 4))
     assert numbers.change == D("1.2")
@@ -85,20 +90,17 @@ def test_weight_numbers_latest_change_and_gains():
     # 7 days: 70.5 on 2 March over 68.0 on 26 February.
     assert numbers.largest_7_day.amount == D("2.5")
     assert numbers.largest_7_day.compared_on == date(2025, 2, 26)
-    assert numbers.limit_7_day == D("2.0")
+    assert (numbers.limit_1_day, numbers.limit_7_day) == ("1.0 kg", "2.0 kg")
 
 
 def test_weight_numbers_in_pounds_and_without_readings():
     days = [day(date(2025, 3, 1), weight_kg=D("70"))]
-    numbers = weight_numbers(
-        days, PERIOD, "lb", alert_days=0, limit_1_day_kg=None, limit_7_day_kg=None
-    )
+    numbers = weight_numbers(days, PERIOD, "lb", alert_days=0, limit_1_day=None, limit_7_day=None)
     assert numbers.latest == D("154.3")
     assert numbers.change is None
     assert numbers.largest_1_day is None
     assert (
-        weight_numbers([], PERIOD, "kg", alert_days=0, limit_1_day_kg=None, limit_7_day_kg=None)
-        is None
+        weight_numbers([], PERIOD, "kg", alert_days=0, limit_1_day=None, limit_7_day=None) is None
     )
 
 

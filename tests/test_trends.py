@@ -172,7 +172,7 @@ def test_weight_alert_line_for_an_adult_and_none_for_a_child(client_for, owner, 
     assert "for a child it appears once you enter the care team’s number" in (
         response.content.decode()
     )
-    child.alert_weight_gain_7d_kg = D("1.5")
+    child.alert_weight_gain_7d = D("1.5")
     child.save()
     cache.clear()
     chart = client_for(owner).get(url(child)).context["trends"].charts[0].chart

@@ -4,27 +4,48 @@ Pure: diary values in, alerts out. Alerts are computed, never stored. Rules and 
 CLINICAL.md ("When to contact the care team"); each alert names its rule, the readings that
 triggered it, what to do, and the guide section (`when-to-call#<anchor>`) that explains it.
 
-| rule               | fires on a day when …                                          | severity  |
-|--------------------|----------------------------------------------------------------|-----------|
-| weight_gain_1d     | weight - weight of the calendar day before ≥ 1.0 kg            | call      |
-| weight_gain_7d     | weight - lowest weight of the 7 days before ≥ 2.0 kg           | call      |
-| dipstick_relapse   | dipstick ≥ 3+ on this day and the 2 calendar days before       | call      |
-| dipstick_remission | dipstick negative/trace on this day and the 2 days before      | info      |
-| fever              | temperature ≥ 38.0 °C, only while on immune-suppressing drugs  | call      |
-| high_bp            | any reading ≥ 180 systolic or ≥ 120 diastolic                  | emergency |
-| severe_swelling    | a site newly at grade 3, or the belly at grade 3               | call      |
-| less_urine         | "less urine than usual" ticked                                 | call      |
-| blood_clot         | "one leg swollen or painful" or "chest pain or sudden          | emergency |
-|                    | breathlessness" ticked                                         |           |
-| belly_pain_fever   | "belly pain" ticked and a temperature at or above the fever    | urgent    |
-|                    | line on the same day (whatever the medicines)                  |           |
-| child_exposure     | a child on immune-suppressing medicine: "contact with          | call      |
-|                    | chickenpox or measles" or "vomiting or diarrhoea" ticked       |           |
+| rule                 | fires on a day when …                                        | severity  |
+|----------------------|--------------------------------------------------------------|-----------|
+| high_bp              | a reading at or above the crisis line: adults ≥ 180 systolic | emergency |
+|                      | or ≥ 120 diastolic (fixed); children only with the crisis    |           |
+|                      | number their care team gives                                 |           |
+| bp_above_team_number | a reading at or above the care team's own number, on a day   | call      |
+|                      | without a crisis-line reading (no default: off until set)    |           |
+| weight_gain_1d       | weight - weight of the calendar day before ≥ 1 kg (2.2 lb)   | call      |
+| weight_gain_7d       | weight - lowest weight of the 7 days before ≥ 2 kg (4.4 lb)  | call      |
+| dipstick_relapse     | dipstick ≥ 3+ on this day and the 2 calendar days before     | call      |
+| fever                | temperature ≥ 38.0 °C (100.4 °F), only while on              | call      |
+|                      | immune-suppressing drugs                                     |           |
+| severe_swelling      | a site newly at grade 3, or the belly at grade 3             | call      |
+| less_urine           | "less urine than usual" ticked                               | call      |
+| dipstick_remission   | dipstick negative/trace on this day and the 2 days before    | info      |
+| blood_clot           | "one leg swollen or painful" or "chest pain or sudden        | emergency |
+|                      | trouble breathing" ticked                                    |           |
+| belly_pain_fever     | "belly pain" ticked and a temperature at or above the fever  | urgent    |
+|                      | line on the same day (whatever the medicines)                |           |
+| child_exposure       | a child on immune-suppressing medicine: "contact with        | call      |
+|                      | chickenpox or measles" or "vomiting or diarrhea" ticked      |           |
 
 Severities, most pressing first: emergency (call the emergency number), urgent (call the care team
 now), call (contact the care team today), info (good news to pass on).
 
-Children (under 18): the weight and blood-pressure rules run only with the care team's numbers
+Units (CLINICAL.md, the paragraph after "Results and what they mean"): a threshold is a `Limit`,
+a number with the unit it was set in. The defaults are in the patient's unit (kg: 1 and 2 kg;
+lb: 2.2 and 4.4 lb; °C: 38.0; °F: 100.4), the care team's numbers in the unit they were typed in.
+Each reading keeps the value and unit the person typed (`DayReadings.weight`, `.temperature`).
+A rule compares in its threshold's unit: a reading typed in that unit is used as typed; one typed
+in the other unit is converted exactly (1 lb = 0.45359237 kg by definition; °F = °C x 9/5 + 32),
+as a Fraction where the quotient has no end in decimals, so no rounding step sits between what
+was typed and the comparison. "2.2 lb in a day" fires on a typed gain of exactly 2.2 lb.
+
+Blood pressure (CLINICAL.md rows "very high blood pressure" and "above the care team's
+blood-pressure number"): only the crisis line is an emergency; the care team's own number
+(Patient.alert_systolic / alert_diastolic) gives a call. When the team's number is at or above
+the crisis line, a reading that high gives only the emergency alert: on each day, the emergency
+alert takes every reading at or above the crisis line, and the call alert is given only on days
+without one (the emergency alert already says to contact the care team now).
+
+Children (under 18): the weight rules and the crisis line run only with the care team's numbers
 (see `care_team_thresholds`); the other rules run as for adults, and child_exposure runs only for
 them. The ticked items come from the day form's "Anything else today?" checklist
 (tracker.symptoms); for adults, the vomiting and contact ticks are recorded and shown but raise no
@@ -32,9 +53,10 @@ alert (CLINICAL.md gives no adult rule).
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
@@ -47,12 +69,15 @@ from tracker.symptoms import (
 )
 from tracker.symptoms import labels as symptom_labels
 from tracker.units import (
+    CELSIUS,
     DIPSTICK_3_PLUS,
     DIPSTICK_TRACE,
+    FAHRENHEIT,
+    KG,
+    LB,
     dipstick_label,
-    fahrenheit_from_celsius,
-    lb_from_kg,
     rounded,
+    temperature_symbol,
 )
 
 GUIDE_SLUG = "when-to-call"
@@ -77,6 +102,7 @@ DIPSTICK_RELAPSE = "dipstick_relapse"
 DIPSTICK_REMISSION = "dipstick_remission"
 FEVER = "fever"
 HIGH_BP = "high_bp"
+BP_ABOVE_TEAM_NUMBER = "bp_above_team_number"
 SEVERE_SWELLING = "severe_swelling"
 LESS_URINE = "less_urine"
 BLOOD_CLOT = "blood_clot"
@@ -88,6 +114,7 @@ RULES = (
     BLOOD_CLOT,
     HIGH_BP,
     BELLY_PAIN_FEVER,
+    BP_ABOVE_TEAM_NUMBER,
     WEIGHT_GAIN_1D,
     WEIGHT_GAIN_7D,
     DIPSTICK_RELAPSE,
@@ -105,6 +132,14 @@ SWELLING_SITES = ("face", "hands", "belly", "legs")
 SEVERE_SWELLING_GRADE = 3
 DIPSTICK_DAYS_IN_A_ROW = 3
 
+# The pound by definition (international yard and pound agreement, 1959): exact, so a weight in
+# pounds times this is an exact number of kilograms.
+KG_PER_LB = Decimal("0.45359237")
+
+# Hypertensive-crisis guidance of heart associations (CLINICAL.md): the adults' line, fixed.
+ADULT_CRISIS_SYSTOLIC = 180
+ADULT_CRISIS_DIASTOLIC = 120
+
 _SITE_LABELS = {
     "face": _("face or around the eyes"),
     "hands": _("hands"),
@@ -113,8 +148,10 @@ _SITE_LABELS = {
 }
 SWELLING_GRADE_LABELS = {0: _("none"), 1: _("mild"), 2: _("moderate"), 3: _("severe")}
 
-# Rules that use adult numbers: for a child they run only with the care team's numbers.
-_ADULT_ONLY_THRESHOLDS = ("weight_gain_1d_kg", "weight_gain_7d_kg", "systolic", "diastolic")
+# Thresholds that are adult defaults: for a child they run only with the care team's numbers.
+_ADULT_ONLY_THRESHOLDS = ("weight_gain_1d", "weight_gain_7d")
+# The crisis line: adults use crisis_*, children child_crisis_* (None until the team gives it).
+_CRISIS_THRESHOLDS = ("crisis_systolic", "crisis_diastolic")
 
 CHILD_THRESHOLDS_NOTE = _(
     "For children under 18, the portal uses no adult weight or blood pressure numbers: a safe "
@@ -122,13 +159,83 @@ CHILD_THRESHOLDS_NOTE = _(
     "to turn on these checks. Until then, the other checks still run: dipstick, urine amount, "
     "swelling, signs of a blood clot, and belly pain with fever. While your child takes medicine "
     "that weakens the immune system, the fever check and the check for contact with chickenpox "
-    "or measles, or vomiting or diarrhoea, run too."
+    "or measles, or vomiting or diarrhea, run too."
 )
 
 
 @dataclass(frozen=True)
+class Limit:
+    """An alert number with the unit it was set in ("kg"/"lb" or "C"/"F")."""
+
+    value: Decimal
+    unit: str
+
+
+DEFAULT_WEIGHT_GAIN_1D = {KG: Limit(Decimal("1.0"), KG), LB: Limit(Decimal("2.2"), LB)}
+DEFAULT_WEIGHT_GAIN_7D = {KG: Limit(Decimal("2.0"), KG), LB: Limit(Decimal("4.4"), LB)}
+DEFAULT_FEVER = {
+    CELSIUS: Limit(Decimal("38.0"), CELSIUS),
+    FAHRENHEIT: Limit(Decimal("100.4"), FAHRENHEIT),
+}
+
+
+def weight_in(value: Decimal, unit: str, target: str) -> Decimal | Fraction:
+    """A weight typed in `unit`, exactly in `target`: as typed when the units match; pounds to
+    kilograms is an exact Decimal product; kilograms to pounds a Fraction (the quotient by
+    0.45359237 does not end in decimals)."""
+    if unit == target:
+        return value
+    if (unit, target) == (LB, KG):
+        return value * (Fraction(KG_PER_LB) if isinstance(value, Fraction) else KG_PER_LB)
+    if (unit, target) == (KG, LB):
+        return Fraction(value) / Fraction(KG_PER_LB)
+    raise ValueError(f"Unknown weight unit {unit!r} or {target!r}: expected kg or lb.")
+
+
+def temperature_in(value: Decimal, unit: str, target: str) -> Decimal | Fraction:
+    """A temperature typed in `unit`, exactly in `target`: °C to °F (x 9/5 + 32) is an exact
+    Decimal; °F to °C a Fraction (a ninth does not end in decimals)."""
+    if unit == target:
+        return value
+    if (unit, target) == (CELSIUS, FAHRENHEIT):
+        return value * (Fraction(9, 5) if isinstance(value, Fraction) else Decimal("1.8")) + 32
+    if (unit, target) == (FAHRENHEIT, CELSIUS):
+        return (Fraction(value) - 32) * Fraction(5, 9)
+    raise ValueError(f"Unknown temperature unit {unit!r} or {target!r}: expected C or F.")
+
+
+def _exact(value) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def _minus(a, b):
+    """a - b without rounding, for Decimals and Fractions alike."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return _exact(a) - _exact(b)
+    return a - b
+
+
+def _plus(a, b):
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return _exact(a) + _exact(b)
+    return a + b
+
+
+def as_decimal(value) -> Decimal:
+    """A Decimal for display or statistics (a Fraction is rounded to 28 digits here, never before
+    a comparison)."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return value
+
+
+@dataclass(frozen=True)
 class DayReadings:
-    """One diary day: weight in kg, swelling 0-3 per site, foam 0-3, dipstick code 0-5, °C."""
+    """One diary day. Weight and temperature as typed (`weight` in `weight_unit` "kg"/"lb",
+    `temperature` in `temperature_unit` "C"/"F") for the rules, and canonical (`weight_kg`,
+    `temperature_c`) for charts and statistics. Give either: a day given only canonical values
+    counts as typed in kg and °C; one given only typed values gets its canonical values by exact
+    conversion. Swelling 0-3 per site, foam 0-3, dipstick code 0-5."""
 
     date: date
     weight_kg: Decimal | None = None
@@ -138,50 +245,96 @@ class DayReadings:
     temperature_c: Decimal | None = None
     less_urine: bool = False
     blood_pressures: tuple[tuple[int, int], ...] = ()  # (systolic, diastolic) in mmHg
+    weight: Decimal | None = None
+    weight_unit: str = KG
+    temperature: Decimal | None = None
+    temperature_unit: str = CELSIUS
     # Codes ticked on the day's "Anything else today?" checklist (tracker.symptoms.CODES).
     symptoms: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        if self.weight is None and self.weight_kg is not None:
+            object.__setattr__(self, "weight", self.weight_kg)
+            object.__setattr__(self, "weight_unit", KG)
+        elif self.weight is not None and self.weight_kg is None:
+            kg = as_decimal(weight_in(self.weight, self.weight_unit, KG))
+            object.__setattr__(self, "weight_kg", kg)
+        if self.temperature is None and self.temperature_c is not None:
+            object.__setattr__(self, "temperature", self.temperature_c)
+            object.__setattr__(self, "temperature_unit", CELSIUS)
+        elif self.temperature is not None and self.temperature_c is None:
+            celsius = as_decimal(temperature_in(self.temperature, self.temperature_unit, CELSIUS))
+            object.__setattr__(self, "temperature_c", celsius)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Alert numbers. None turns a rule off.
 
-    Defaults are CLINICAL.md's adult defaults. `set_by_care_team` names the fields the care team
-    entered: for a child, the weight and blood-pressure rules run only for those fields.
+    Defaults are CLINICAL.md's adult defaults in kg and °C (`default_thresholds` gives them in
+    other units). `systolic`/`diastolic` are the care team's own numbers (a call; no default);
+    `crisis_*` the adults' fixed crisis line and `child_crisis_*` a child's crisis number from the
+    care team (the emergency). `set_by_care_team` names the fields the care team entered: for a
+    child, the weight rules run only for those fields.
     """
 
-    weight_gain_1d_kg: Decimal | None = Decimal("1.0")
-    weight_gain_7d_kg: Decimal | None = Decimal("2.0")
-    systolic: int | None = 180
-    diastolic: int | None = 120
-    fever_c: Decimal | None = Decimal("38.0")
+    weight_gain_1d: Limit | None = DEFAULT_WEIGHT_GAIN_1D[KG]
+    weight_gain_7d: Limit | None = DEFAULT_WEIGHT_GAIN_7D[KG]
+    fever: Limit | None = DEFAULT_FEVER[CELSIUS]
+    systolic: int | None = None
+    diastolic: int | None = None
+    crisis_systolic: int | None = ADULT_CRISIS_SYSTOLIC
+    crisis_diastolic: int | None = ADULT_CRISIS_DIASTOLIC
+    child_crisis_systolic: int | None = None
+    child_crisis_diastolic: int | None = None
     set_by_care_team: frozenset[str] = frozenset()
 
 
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+def default_thresholds(weight_unit: str = KG, temperature_unit: str = CELSIUS) -> Thresholds:
+    """CLINICAL.md's defaults in the patient's units: 1/2 kg, 2.2/4.4 lb, 38.0 °C, 100.4 °F."""
+    return Thresholds(
+        weight_gain_1d=DEFAULT_WEIGHT_GAIN_1D[weight_unit],
+        weight_gain_7d=DEFAULT_WEIGHT_GAIN_7D[weight_unit],
+        fever=DEFAULT_FEVER[temperature_unit],
+    )
+
+
 def care_team_thresholds(
     *,
-    weight_gain_1d_kg: Decimal | None = None,
-    weight_gain_7d_kg: Decimal | None = None,
+    weight_unit: str = KG,
+    temperature_unit: str = CELSIUS,
+    weight_gain_1d: Limit | None = None,
+    weight_gain_7d: Limit | None = None,
+    fever: Limit | None = None,
     systolic: int | None = None,
     diastolic: int | None = None,
-    fever_c: Decimal | None = None,
+    crisis_systolic: int | None = None,
+    crisis_diastolic: int | None = None,
 ) -> Thresholds:
-    """Thresholds with the care team's numbers where given (None = not entered, keep the default).
+    """Thresholds with the care team's numbers where given (None = not entered: the default in
+    the patient's `weight_unit` and `temperature_unit`, or the rule off where there is none).
 
+    `crisis_*` is a child's crisis number from the care team; adults keep the fixed crisis line.
     Pass the patient's stored numbers straight in; `evaluate` then knows which ones the team set.
     """
     entered = {
-        "weight_gain_1d_kg": weight_gain_1d_kg,
-        "weight_gain_7d_kg": weight_gain_7d_kg,
+        "weight_gain_1d": weight_gain_1d,
+        "weight_gain_7d": weight_gain_7d,
+        "fever": fever,
         "systolic": systolic,
         "diastolic": diastolic,
-        "fever_c": fever_c,
+        "child_crisis_systolic": crisis_systolic,
+        "child_crisis_diastolic": crisis_diastolic,
     }
     entered = {name: value for name, value in entered.items() if value is not None}
-    return Thresholds(**entered, set_by_care_team=frozenset(entered))
+    return replace(
+        default_thresholds(weight_unit, temperature_unit),
+        **entered,
+        set_by_care_team=frozenset(entered),
+    )
 
 
 @dataclass(frozen=True)
@@ -201,14 +354,28 @@ class Alert:
 
 @dataclass(frozen=True)
 class WeightGain:
-    """Weight on `on` compared with the lowest weight of the `days` calendar days before it."""
+    """Weight on `on` compared with the lowest weight of the `days` calendar days before it.
+
+    `weight`, `compared` and `gain` are exact in `unit` (the threshold's unit): a Decimal as
+    typed when every weight was typed in `unit`, else a Fraction; `reaches` compares them with a
+    Limit without rounding. The `_kg` values are the canonical ones, for charts and statistics.
+    """
 
     on: date
-    weight_kg: Decimal
     days: int
     compared_on: date
+    unit: str
+    weight: Decimal | Fraction
+    compared: Decimal | Fraction
+    gain: Decimal | Fraction
+    weight_kg: Decimal
     compared_kg: Decimal
     gain_kg: Decimal
+
+    def reaches(self, limit: Limit) -> bool:
+        if limit.unit != self.unit:
+            raise ValueError(f"A gain in {self.unit} cannot be compared with {limit.unit}.")
+        return self.gain >= limit.value
 
 
 # Small pure helpers ----------------------------------------------------------------------------
@@ -227,45 +394,74 @@ def window(days: Iterable[DayReadings], start: date, end: date) -> list[DayReadi
     return [day for day in by_date(days).values() if start <= day.date <= end]
 
 
-def weight_gain_over(days: Iterable[DayReadings], on: date, n_days: int) -> WeightGain | None:
-    """Gain on `on` over the lowest weight recorded in the `n_days` calendar days before it.
+def weight_gain_over(
+    days: Iterable[DayReadings], on: date, n_days: int, unit: str = KG
+) -> WeightGain | None:
+    """Gain on `on` over the lowest weight recorded in the `n_days` calendar days before it, in
+    `unit` (exact: see `weight_in`).
 
     With n_days=1 that is the change since the day before (consecutive calendar days only); with
     n_days=7 it is today's weight minus the lowest of the previous 7 days, so a slow climb from a
     low point counts in full and a single low day is not missed. None without a weight on `on` or
     any weight in those days. Of equal lowest weights, the most recent one is shown.
     """
-    return _weight_gain(by_date(days), on, n_days)
+    index = by_date(days)
+    return _weight_gain(index, _weights_in(index, unit), on, n_days, unit)
 
 
 def weight_gains_over(
-    days: Iterable[DayReadings], on: Iterable[date], n_days: int
+    days: Iterable[DayReadings], on: Iterable[date], n_days: int, unit: str = KG
 ) -> dict[date, WeightGain]:
-    """weight_gain_over for each date in `on` that has a gain: the days indexed once, for charts
-    of a year."""
+    """weight_gain_over for each date in `on` that has a gain: the days indexed (and converted)
+    once, for charts of a year."""
     index = by_date(days)
-    return {day: gain for day in on if (gain := _weight_gain(index, day, n_days)) is not None}
+    weights = _weights_in(index, unit)
+    return {
+        day: gain
+        for day in on
+        if (gain := _weight_gain(index, weights, day, n_days, unit)) is not None
+    }
 
 
-def _weight_gain(index: Mapping[date, DayReadings], on: date, n_days: int) -> WeightGain | None:
-    today = index.get(on)
-    if today is None or today.weight_kg is None:
+def _weights_in(index: Mapping[date, DayReadings], unit: str) -> dict[date, Decimal | Fraction]:
+    """Each day's weight, exactly in `unit` (as typed when typed in it)."""
+    return {
+        on: weight_in(day.weight, day.weight_unit, unit)
+        for on, day in index.items()
+        if day.weight is not None
+    }
+
+
+def _weight_gain(
+    index: Mapping[date, DayReadings],
+    weights: Mapping[date, Decimal | Fraction],
+    on: date,
+    n_days: int,
+    unit: str,
+) -> WeightGain | None:
+    today = weights.get(on)
+    if today is None:
         return None
     earlier = [
-        (index[day].weight_kg, day)
+        (weights[day], day)
         for day in (on - timedelta(days=back) for back in range(1, n_days + 1))
-        if day in index and index[day].weight_kg is not None
+        if day in weights
     ]
     if not earlier:
         return None
-    lowest_kg, lowest_on = min(earlier, key=lambda item: (item[0], -item[1].toordinal()))
+    lowest, lowest_on = min(earlier, key=lambda item: (item[0], -item[1].toordinal()))
+    weight_kg, compared_kg = index[on].weight_kg, index[lowest_on].weight_kg
     return WeightGain(
         on=on,
-        weight_kg=today.weight_kg,
         days=n_days,
         compared_on=lowest_on,
-        compared_kg=lowest_kg,
-        gain_kg=today.weight_kg - lowest_kg,
+        unit=unit,
+        weight=today,
+        compared=lowest,
+        gain=_minus(today, lowest),
+        weight_kg=weight_kg,
+        compared_kg=compared_kg,
+        gain_kg=weight_kg - compared_kg,
     )
 
 
@@ -289,7 +485,11 @@ def dipstick_run_ending(
 
 
 def active_threshold(thresholds: Thresholds, name: str, *, is_child: bool):
-    """The number a rule uses; None when it is off (unset, or an adult default for a child)."""
+    """The number a rule uses (a Limit for weight and fever, mmHg for blood pressure); None when
+    it is off (unset, or an adult default for a child). For "crisis_systolic"/"crisis_diastolic"
+    a child gets the care team's crisis number, an adult the fixed adult line."""
+    if is_child and name in _CRISIS_THRESHOLDS:
+        return getattr(thresholds, f"child_{name}")
     value = getattr(thresholds, name)
     if value is None:
         return None
@@ -310,14 +510,16 @@ def inactive_rules(
     def is_off(name):
         return active_threshold(thresholds, name, is_child=is_child) is None
 
-    if is_off("weight_gain_1d_kg"):
-        off.append(WEIGHT_GAIN_1D)
-    if is_off("weight_gain_7d_kg"):
-        off.append(WEIGHT_GAIN_7D)
-    if not on_immunosuppression or is_off("fever_c"):
-        off.append(FEVER)
-    if is_off("systolic") and is_off("diastolic"):
+    if is_off("crisis_systolic") and is_off("crisis_diastolic"):
         off.append(HIGH_BP)
+    if is_off("systolic") and is_off("diastolic"):
+        off.append(BP_ABOVE_TEAM_NUMBER)
+    if is_off("weight_gain_1d"):
+        off.append(WEIGHT_GAIN_1D)
+    if is_off("weight_gain_7d"):
+        off.append(WEIGHT_GAIN_7D)
+    if not on_immunosuppression or is_off("fever"):
+        off.append(FEVER)
     if is_child and not on_immunosuppression:
         off.append(CHILD_EXPOSURE)
     return off
@@ -334,25 +536,49 @@ def latest_per_rule(alerts: Iterable[Alert]) -> list[Alert]:
 # Text helpers ------------------------------------------------------------------------------------
 
 
-def _kg(value: Decimal, unit: str = "kg") -> str:
-    """A weight in the patient's unit first, the other in brackets."""
-    kg, lb = rounded(value, 1), rounded(lb_from_kg(value), 1)
-    if unit == "lb":
-        return str(_("%(lb)s lb (%(kg)s kg)") % {"kg": kg, "lb": lb})
-    return str(_("%(kg)s kg (%(lb)s lb)") % {"kg": kg, "lb": lb})
+def typed_text(value: Decimal | Fraction) -> str:
+    """A number as typed (a Fraction, from a conversion, to 0.1): at least one decimal, no
+    trailing zeros past it ("70" -> "70.0", "2.20" -> "2.2", "70.25" stays)."""
+    if isinstance(value, Fraction):
+        return str(rounded(as_decimal(value), 1))
+    text = f"{value:f}"
+    whole, _point, decimals = text.partition(".")
+    return f"{whole}.{decimals.rstrip('0') or '0'}"
 
 
-def _celsius(value: Decimal, unit: str = "C") -> str:
-    """A temperature in the patient's unit first, the other in brackets."""
-    c, f = rounded(value, 1), rounded(fahrenheit_from_celsius(value), 1)
-    if unit == "F":
-        return str(_("%(f)s °F (%(c)s °C)") % {"c": c, "f": f})
-    return str(_("%(c)s °C (%(f)s °F)") % {"c": c, "f": f})
+_OTHER_WEIGHT_UNIT = {KG: LB, LB: KG}
+_OTHER_TEMPERATURE_UNIT = {CELSIUS: FAHRENHEIT, FAHRENHEIT: CELSIUS}
 
 
-def _weight_reading(day: date, kg: Decimal, unit: str = "kg") -> str:
+def weight_text(value: Decimal | Fraction, unit: str) -> str:
+    """A weight in `unit` as typed, the other unit in brackets (to 0.1)."""
+    other = _OTHER_WEIGHT_UNIT[unit]
+    converted = rounded(as_decimal(weight_in(value, unit, other)), 1)
     return str(
-        _("Weight %(weight)s on %(date)s") % {"weight": _kg(kg, unit), "date": day.isoformat()}
+        _("%(value)s %(unit)s (%(other)s %(other_unit)s)")
+        % {"value": typed_text(value), "unit": unit, "other": converted, "other_unit": other}
+    )
+
+
+def temperature_text(value: Decimal | Fraction, unit: str) -> str:
+    """A temperature in `unit` as typed, the other unit in brackets (to 0.1)."""
+    other = _OTHER_TEMPERATURE_UNIT[unit]
+    converted = rounded(as_decimal(temperature_in(value, unit, other)), 1)
+    return str(
+        _("%(value)s %(unit)s (%(other)s %(other_unit)s)")
+        % {
+            "value": typed_text(value),
+            "unit": temperature_symbol(unit),
+            "other": converted,
+            "other_unit": temperature_symbol(other),
+        }
+    )
+
+
+def _weight_reading(day: DayReadings) -> str:
+    return str(
+        _("Weight %(weight)s on %(date)s")
+        % {"weight": weight_text(day.weight, day.weight_unit), "date": day.date.isoformat()}
     )
 
 
@@ -402,8 +628,6 @@ class _Context:
     thresholds: Thresholds
     is_child: bool
     on_immunosuppression: bool
-    weight_unit: str = "kg"
-    temperature_unit: str = "C"
     since: date | None = None
 
     def threshold(self, name: str):
@@ -434,27 +658,33 @@ def _weight_gain_alerts(context: _Context, rule: str, n_days: int, name: str) ->
     limit = context.threshold(name)
     if limit is None:
         return []
+    weights = _weights_in(context.index, limit.unit)
     alerts = []
     for on in context.shown_dates:
-        gain = _weight_gain(context.index, on, n_days)
-        if gain is None or gain.gain_kg < limit:
+        gain = _weight_gain(context.index, weights, on, n_days, limit.unit)
+        if gain is None or not gain.reaches(limit):
             continue
+        gain_shown = gain.gain
+        if {context.index[on].weight_unit, context.index[gain.compared_on].weight_unit} != {
+            limit.unit
+        }:
+            gain_shown = rounded(as_decimal(gain.gain), 1)  # converted: not as typed
+        gain_text = weight_text(gain_shown, limit.unit)
+        limit_text = weight_text(limit.value, limit.unit)
         if n_days == 1:
-            title = _("Weight up %(gain)s in 1 day") % {
-                "gain": _kg(gain.gain_kg, context.weight_unit)
-            }
+            title = _("Weight up %(gain)s in 1 day") % {"gain": gain_text}
             rule_text = _("Weight gain of %(limit)s or more from one day to the next.") % {
-                "limit": _kg(limit, context.weight_unit)
+                "limit": limit_text
             }
         else:
             title = _("Weight up %(gain)s over %(days)s days") % {
-                "gain": _kg(gain.gain_kg, context.weight_unit),
+                "gain": gain_text,
                 "days": n_days,
             }
             rule_text = _(
                 "Weight gain of %(limit)s or more over %(days)s days, compared with the lowest "
                 "weight in the %(days)s days before."
-            ) % {"limit": _kg(limit, context.weight_unit), "days": n_days}
+            ) % {"limit": limit_text, "days": n_days}
         provenance = _provenance(context.thresholds, [name])
         if name not in context.thresholds.set_by_care_team:
             provenance = f"{provenance} {_WEIGHT_UNCONFIRMED}"
@@ -465,8 +695,8 @@ def _weight_gain_alerts(context: _Context, rule: str, n_days: int, name: str) ->
                 title=str(title),
                 triggered_on=on,
                 readings=[
-                    _weight_reading(gain.compared_on, gain.compared_kg, context.weight_unit),
-                    _weight_reading(on, gain.weight_kg, context.weight_unit),
+                    _weight_reading(context.index[gain.compared_on]),
+                    _weight_reading(context.index[on]),
                 ],
                 what_to_do=str(_WEIGHT_WHAT_TO_DO),
                 rule_text=f"{rule_text} {provenance}",
@@ -477,11 +707,11 @@ def _weight_gain_alerts(context: _Context, rule: str, n_days: int, name: str) ->
 
 
 def _weight_gain_1d_alerts(context: _Context) -> list[Alert]:
-    return _weight_gain_alerts(context, WEIGHT_GAIN_1D, 1, "weight_gain_1d_kg")
+    return _weight_gain_alerts(context, WEIGHT_GAIN_1D, 1, "weight_gain_1d")
 
 
 def _weight_gain_7d_alerts(context: _Context) -> list[Alert]:
-    return _weight_gain_alerts(context, WEIGHT_GAIN_7D, 7, "weight_gain_7d_kg")
+    return _weight_gain_alerts(context, WEIGHT_GAIN_7D, 7, "weight_gain_7d")
 
 
 def _dipstick_run_alerts(context: _Context, in_run, **alert) -> list[Alert]:
@@ -543,13 +773,13 @@ def _dipstick_remission_alerts(context: _Context) -> list[Alert]:
 
 
 def _fever_alerts(context: _Context) -> list[Alert]:
-    limit = context.threshold("fever_c")
+    limit = context.threshold("fever")
     if limit is None or not context.on_immunosuppression:
         return []
     rule_text = _(
         "Temperature of %(limit)s or higher while taking medicine that weakens the immune system "
         "(common guidance: call the same day)."
-    ) % {"limit": _celsius(limit, context.temperature_unit)}
+    ) % {"limit": temperature_text(limit.value, limit.unit)}
     return [
         Alert(
             rule=FEVER,
@@ -560,7 +790,7 @@ def _fever_alerts(context: _Context) -> list[Alert]:
                 str(
                     _("Temperature %(temperature)s on %(date)s")
                     % {
-                        "temperature": _celsius(day.temperature_c, context.temperature_unit),
+                        "temperature": temperature_text(day.temperature, day.temperature_unit),
                         "date": day.date.isoformat(),
                     }
                 )
@@ -571,19 +801,15 @@ def _fever_alerts(context: _Context) -> list[Alert]:
                     "that weakens the immune system."
                 )
             ),
-            rule_text=f"{rule_text} {_provenance(context.thresholds, ['fever_c'])}",
+            rule_text=f"{rule_text} {_provenance(context.thresholds, ['fever'])}",
             guide_anchor="fever",
         )
         for day in context.shown_days
-        if day.temperature_c is not None and day.temperature_c >= limit
+        if _has_fever(day, limit)
     ]
 
 
-def _high_bp_alerts(context: _Context) -> list[Alert]:
-    systolic = context.threshold("systolic")
-    diastolic = context.threshold("diastolic")
-    if systolic is None and diastolic is None:
-        return []
+def _bp_rule_text(systolic: int | None, diastolic: int | None) -> str:
     values = {"systolic": systolic, "diastolic": diastolic}
     if systolic is not None and diastolic is not None:
         rule_text = _(
@@ -594,22 +820,59 @@ def _high_bp_alerts(context: _Context) -> list[Alert]:
         rule_text = _("Blood pressure of %(systolic)s or more systolic (top number).")
     else:
         rule_text = _("Blood pressure of %(diastolic)s or more diastolic (bottom number).")
-    rule_text = str(rule_text % values)
-    if context.is_child:
-        source = ""
-    else:
-        source = str(_("From the hypertensive-crisis guidance of heart associations."))
-    provenance = _provenance(context.thresholds, ["systolic", "diastolic"])
+    return str(rule_text % values)
 
-    def is_high(reading):
+
+def _at_or_above(systolic: int | None, diastolic: int | None):
+    def test(reading: tuple[int, int]) -> bool:
         top, bottom = reading
         return (systolic is not None and top >= systolic) or (
             diastolic is not None and bottom >= diastolic
         )
 
+    return test
+
+
+def _bp_readings(day: DayReadings, readings) -> list[str]:
+    return [
+        str(
+            _("Blood pressure %(systolic)s/%(diastolic)s mmHg on %(date)s")
+            % {"systolic": top, "diastolic": bottom, "date": day.date.isoformat()}
+        )
+        for top, bottom in readings
+    ]
+
+
+def _crisis_test(context: _Context):
+    """Whether a reading is at or above the crisis line, or None when the line is off."""
+    systolic = context.threshold("crisis_systolic")
+    diastolic = context.threshold("crisis_diastolic")
+    if systolic is None and diastolic is None:
+        return None
+    return _at_or_above(systolic, diastolic)
+
+
+def _high_bp_alerts(context: _Context) -> list[Alert]:
+    """The crisis line: an emergency."""
+    is_crisis = _crisis_test(context)
+    if is_crisis is None:
+        return []
+    systolic = context.threshold("crisis_systolic")
+    diastolic = context.threshold("crisis_diastolic")
+    if context.is_child:
+        source = str(_("This is the crisis number your child's care team set."))
+    else:
+        source = str(
+            _(
+                "From the hypertensive-crisis guidance of heart associations. For adults this "
+                "line is fixed; your care team can add a lower number of their own in the "
+                "profile, which gives a call alert."
+            )
+        )
+    rule_text = f"{_bp_rule_text(systolic, diastolic)} {source}"
     alerts = []
     for day in context.shown_days:
-        high = [reading for reading in day.blood_pressures if is_high(reading)]
+        high = [reading for reading in day.blood_pressures if is_crisis(reading)]
         if not high:
             continue
         alerts.append(
@@ -618,13 +881,7 @@ def _high_bp_alerts(context: _Context) -> list[Alert]:
                 severity=EMERGENCY,
                 title=str(_("Very high blood pressure")),
                 triggered_on=day.date,
-                readings=[
-                    str(
-                        _("Blood pressure %(systolic)s/%(diastolic)s mmHg on %(date)s")
-                        % {"systolic": top, "diastolic": bottom, "date": day.date.isoformat()}
-                    )
-                    for top, bottom in high
-                ],
+                readings=_bp_readings(day, high),
                 what_to_do=str(
                     _(
                         "Sit and rest for 5 minutes, then measure again. If it is still this high, "
@@ -633,7 +890,51 @@ def _high_bp_alerts(context: _Context) -> list[Alert]:
                         "emergency number."
                     )
                 ),
-                rule_text=" ".join(part for part in (rule_text, source, provenance) if part),
+                rule_text=rule_text,
+                guide_anchor="high-blood-pressure",
+            )
+        )
+    return alerts
+
+
+def _bp_above_team_number_alerts(context: _Context) -> list[Alert]:
+    """The care team's own number: a call. A day with a reading at or above the crisis line
+    gets the emergency alert only."""
+    systolic = context.threshold("systolic")
+    diastolic = context.threshold("diastolic")
+    if systolic is None and diastolic is None:
+        return []
+    is_high = _at_or_above(systolic, diastolic)
+    is_crisis = _crisis_test(context)
+    rule_text = " ".join(
+        [
+            _bp_rule_text(systolic, diastolic),
+            str(_("This is the number your care team set: a reason to call, not an emergency.")),
+        ]
+    )
+    alerts = []
+    for day in context.shown_days:
+        if is_crisis is not None and any(is_crisis(reading) for reading in day.blood_pressures):
+            continue
+        high = [reading for reading in day.blood_pressures if is_high(reading)]
+        if not high:
+            continue
+        alerts.append(
+            Alert(
+                rule=BP_ABOVE_TEAM_NUMBER,
+                severity=CALL,
+                title=str(_("Blood pressure at or above your care team's number")),
+                triggered_on=day.date,
+                readings=_bp_readings(day, high),
+                what_to_do=str(
+                    _(
+                        "Tell your care team about this reading. Sit and rest for 5 minutes, "
+                        "then measure again and write it down too. If you also have chest pain, "
+                        "trouble breathing, weakness, or changes in how you see or speak, call "
+                        "the emergency number."
+                    )
+                ),
+                rule_text=rule_text,
                 guide_anchor="high-blood-pressure",
             )
         )
@@ -749,11 +1050,20 @@ def _blood_clot_alerts(context: _Context) -> list[Alert]:
     ]
 
 
-def _fever_line(context: _Context) -> Decimal:
+def _fever_line(context: _Context) -> Limit:
     """The fever line the belly-pain rule uses: the fever threshold in use (the care team's
-    number, else the 38.0 °C default), whatever the medicines."""
-    limit = context.thresholds.fever_c
-    return limit if limit is not None else DEFAULT_THRESHOLDS.fever_c
+    number, else the default in the patient's unit), whatever the medicines; 38.0 °C when the
+    fever number is turned off."""
+    limit = context.thresholds.fever
+    return limit if limit is not None else DEFAULT_FEVER[CELSIUS]
+
+
+def _has_fever(day: DayReadings, limit: Limit) -> bool:
+    """The day's temperature, as typed, at or above `limit` in the limit's unit (no rounding)."""
+    return (
+        day.temperature is not None
+        and temperature_in(day.temperature, day.temperature_unit, limit.unit) >= limit.value
+    )
 
 
 def _belly_pain_fever_alerts(context: _Context) -> list[Alert]:
@@ -769,8 +1079,8 @@ def _belly_pain_fever_alerts(context: _Context) -> list[Alert]:
         "Belly pain ticked and a temperature of %(limit)s or higher on the same day. Nephrotic "
         "syndrome raises the risk of a serious belly infection (peritonitis), so belly pain with "
         "fever needs urgent care (IPNA 2022; KDIGO 2021)."
-    ) % {"limit": _celsius(limit, context.temperature_unit)}
-    rule_text = f"{rule_text} {_provenance(context.thresholds, ['fever_c'])}"
+    ) % {"limit": temperature_text(limit.value, limit.unit)}
+    rule_text = f"{rule_text} {_provenance(context.thresholds, ['fever'])}"
     return [
         Alert(
             rule=BELLY_PAIN_FEVER,
@@ -782,7 +1092,7 @@ def _belly_pain_fever_alerts(context: _Context) -> list[Alert]:
                 str(
                     _("Temperature %(temperature)s on %(date)s")
                     % {
-                        "temperature": _celsius(day.temperature_c, context.temperature_unit),
+                        "temperature": temperature_text(day.temperature, day.temperature_unit),
                         "date": day.date.isoformat(),
                     }
                 ),
@@ -798,9 +1108,7 @@ def _belly_pain_fever_alerts(context: _Context) -> list[Alert]:
             guide_anchor="belly-pain-fever",
         )
         for day in context.shown_days
-        if BELLY_PAIN in day.symptoms
-        and day.temperature_c is not None
-        and day.temperature_c >= limit
+        if BELLY_PAIN in day.symptoms and _has_fever(day, limit)
     ]
 
 
@@ -848,6 +1156,7 @@ _RULE_FUNCTIONS = (
     _blood_clot_alerts,
     _belly_pain_fever_alerts,
     _high_bp_alerts,
+    _bp_above_team_number_alerts,
     _weight_gain_1d_alerts,
     _weight_gain_7d_alerts,
     _dipstick_relapse_alerts,
@@ -878,22 +1187,20 @@ def evaluate(
     on_immunosuppression: bool,
     today: date | None = None,
     since: date | None = None,
-    weight_unit: str = "kg",
-    temperature_unit: str = "C",
 ) -> list[Alert]:
     """Every alert the diary days trigger: emergencies first, then urgent ones, then calls, then
     good news (info); newest first within each.
 
     `days` may come in any order; a rule fires on each day it holds (a 3-day dipstick run alerts
     on its third day and on each further day it continues). Days after `today` are ignored, so a
-    future-dated entry raises nothing. For a child, the weight and blood-pressure rules run only
+    future-dated entry raises nothing. For a child, the weight rules and the crisis line run only
     with the care team's numbers (see `care_team_thresholds`); the fever rule runs only while on
     immune-suppressing medicine.
 
     `since` keeps only alerts triggered on or after that date, while earlier days still serve as
     look-back: to show a period, pass its days plus the LOOK_BACK_DAYS before it.
-    Weights and temperatures in the text come in `weight_unit` ("kg"/"lb") and
-    `temperature_unit` ("C"/"F") first, the other unit in brackets.
+    Readings are shown as typed (their unit first, the other in brackets); limits and gains in
+    the threshold's unit first.
     """
     index = by_date(day for day in days if today is None or day.date <= today)
     context = _Context(
@@ -901,8 +1208,6 @@ def evaluate(
         thresholds=thresholds,
         is_child=is_child,
         on_immunosuppression=on_immunosuppression,
-        weight_unit=weight_unit,
-        temperature_unit=temperature_unit,
         since=since,
     )
     alerts = []

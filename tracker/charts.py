@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 from django.utils import dateformat
@@ -42,8 +43,12 @@ from tracker.alerts import (
     SWELLING_GRADE_LABELS,
     SWELLING_SITES,
     DayReadings,
+    Limit,
+    typed_text,
     weight_gains_over,
+    weight_in,
 )
+from tracker.alerts import as_decimal as as_exact_decimal
 from tracker.symptoms import SYMPTOMS
 from tracker.symptoms import labels as symptom_labels
 from tracker.units import DIPSTICK_GRADES, as_decimal, dipstick_label, lb_from_kg, rounded
@@ -708,6 +713,8 @@ def weight_chart(
     seven_day_average: bool = True,
     alert_gain_kg: Decimal | None = None,
     *,
+    alert_limit: Limit | None = None,
+    typed: Mapping[date, tuple[Decimal, str]] | None = None,
     id_prefix: str = "weight",
     plot_height: int = 132,
 ) -> Chart:
@@ -715,9 +722,11 @@ def weight_chart(
 
     Values are shown in `unit` ("kg" or "lb", converted with units.lb_from_kg). The 7-day average of
     a day is the mean of the readings in the 7 days ending that day, drawn where there are at least
-    3. `alert_gain_kg` is the 7-day rule's number (Thresholds.weight_gain_7d_kg, through
-    alerts.active_threshold): the alert line of a day is the lowest weight of the 7 days before it
-    plus that gain (alerts.weight_gain_over), so a point on or above it is a day the rule fires.
+    3. `alert_limit` is the 7-day rule's number with its unit (Thresholds.weight_gain_7d, through
+    alerts.active_threshold; `alert_gain_kg` is the same in kg): the alert line of a day is the
+    lowest weight of the 7 days before it plus that gain (alerts.weight_gains_over, in the limit's
+    unit), so a point on or above it is a day the rule fires. `typed` gives each day's weight as
+    typed, with its unit (the rule compares those; a day without one counts as typed in kg).
     Pass readings from 7 days before the period too: the average and the alert line look back.
     Lines join readings at most MAX_BRIDGED_GAP_DAYS missing days apart.
     """
@@ -732,10 +741,14 @@ def weight_chart(
         return kg if unit == "kg" else lb_from_kg(kg)
 
     averages = rolling_averages(readings, axis.start, axis.end) if seven_day_average else {}
-    alert_gain = _positive_decimal(alert_gain_kg)
+    if alert_limit is None and _positive_decimal(alert_gain_kg) is not None:
+        alert_limit = Limit(_positive_decimal(alert_gain_kg), "kg")
+    if alert_limit is not None and not alert_limit.value > 0:
+        alert_limit = None
+    alert_gain = alert_limit  # drawn when set
     alert_lines: dict[date, tuple[Decimal, bool]] = {}
-    if alert_gain is not None:
-        alert_lines = _alert_lines(readings, shown, alert_gain)
+    if alert_limit is not None:
+        alert_lines = _alert_lines(readings, shown, alert_limit, typed or {})
     alert_days = [day for day, (_line, reached) in alert_lines.items() if reached]
     # Everything in the unit shown, converted once.
     weight_shown = {day: display(readings[day]) for day in shown}
@@ -805,7 +818,7 @@ def weight_chart(
             (
                 _swatch_line(VERMILLION, dash="5 3", width=1.5),
                 _("Alert line: 7-day low + %(gain)s %(unit)s")
-                % {"gain": rounded(display(alert_gain)), "unit": unit},
+                % {"gain": typed_text(alert_limit.value), "unit": alert_limit.unit},
             )
         )
         legend_items.append((_diamonds([(8, 6)], 5, VERMILLION), _("At or above it")))
@@ -873,17 +886,32 @@ def _date_header() -> str:
 
 
 def _alert_lines(
-    readings: Mapping[date, Decimal], shown: Sequence[date], gain_kg: Decimal
+    readings: Mapping[date, Decimal],
+    shown: Sequence[date],
+    limit: Limit,
+    typed: Mapping[date, tuple[Decimal, str]],
 ) -> dict[date, tuple[Decimal, bool]]:
     """{day: (alert line in kg, weight at or above it)} for shown days with a reading to compare.
 
-    The rule itself is alerts.weight_gain_over (gain over the lowest weight of the 7 days before),
-    here for every shown day at once."""
-    diary = [DayReadings(date=day, weight_kg=kg) for day, kg in readings.items()]
-    gains = weight_gains_over(diary, shown, ALERT_WINDOW_DAYS)
-    return {
-        day: (gain.compared_kg + gain_kg, gain.gain_kg >= gain_kg) for day, gain in gains.items()
-    }
+    The rule itself is alerts.weight_gains_over (gain over the lowest weight of the 7 days before)
+    in the limit's unit, on the weights as typed, here for every shown day at once; the line is
+    converted to kg for drawing only."""
+    diary = []
+    for day, kg in readings.items():
+        value, typed_unit = typed.get(day, (None, "kg"))
+        diary.append(DayReadings(date=day, weight_kg=kg, weight=value, weight_unit=typed_unit))
+    gains = weight_gains_over(diary, shown, ALERT_WINDOW_DAYS, limit.unit)
+    lines = {}
+    for day, gain in gains.items():
+        line = as_exact_decimal(
+            weight_in(_plus_limit(gain.compared, limit.value), limit.unit, "kg")
+        )
+        lines[day] = (line, gain.reaches(limit))
+    return lines
+
+
+def _plus_limit(compared, limit: Decimal):
+    return compared + (Fraction(limit) if isinstance(compared, Fraction) else limit)
 
 
 # 2. Swelling and foam ----------------------------------------------------------------------------

@@ -121,8 +121,6 @@ def diary_window(
         on_immunosuppression=on_immunosuppression,
         today=end,
         since=end - timedelta(days=alert_days - 1),
-        weight_unit=patient.weight_unit,
-        temperature_unit=patient.temperature_unit,
     )
     return DiaryWindow(
         end=end,

@@ -2,22 +2,21 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django import forms
+from django.core import validators
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fsgs_portal.accounts.reauth import PasswordConfirmForm
-from tracker import symptoms, trends, units
+from tracker import alerts, symptoms, trends, units
 from tracker.guides import help_with_link
 from tracker.models import (
     ALERT_DIASTOLIC_MAX,
     ALERT_DIASTOLIC_MIN,
-    ALERT_FEVER_C_MAX,
-    ALERT_FEVER_C_MIN,
+    ALERT_FEVER_RANGES,
     ALERT_SYSTOLIC_MAX,
     ALERT_SYSTOLIC_MIN,
-    ALERT_WEIGHT_GAIN_KG_MAX,
-    ALERT_WEIGHT_GAIN_KG_MIN,
+    ALERT_WEIGHT_GAIN_RANGES,
     CLINICIAN_LINK_MAX_DAYS,
     DIASTOLIC_MAX,
     DIASTOLIC_MIN,
@@ -153,42 +152,96 @@ def temperature_shown(celsius: Decimal | None, unit: str) -> Decimal | None:
 
 
 ALERT_EMPTY_HELP = _(
-    "Leave empty for the default: %(default)s for adults. For a child, this check stays off "
-    "until you enter the number from the care team."
+    "In the weight unit chosen above. Leave empty for the default, %(default)s for adults: a "
+    "default your care team can change. For a child, this check stays off until you enter the "
+    "number from the care team."
 )
+BP_CALL_HELP = _(
+    "The number your care team gives you, in mmHg. A reading at or above it gives a “call your "
+    "care team” alert, not an emergency. There is no default: leave it empty and this check "
+    "stays off."
+)
+BP_CRISIS_HELP = _(
+    "Children only, in mmHg. A reading at or above it gives an emergency alert. For adults this "
+    "emergency line is fixed at %(adult)s (hypertensive-crisis guidance of heart associations), "
+    "so leave it empty. For a child there is no adult default: type the number your child’s "
+    "care team gives to turn this check on."
+)
+TYPED_PLACES_ERROR = _("Type at most %(places)s digits after the decimal point, like %(example)s.")
+
+
+def typed_number_field(label, *, places: int, help_text="", example="70.5"):
+    """A number kept as typed: at most `places` decimals (what its column holds)."""
+    field = number_field(label, help_text=help_text, example=example)
+    field.decimal_places = places
+    field.validators.append(validators.DecimalValidator(max_digits=None, decimal_places=places))
+    field.error_messages["max_decimal_places"] = TYPED_PLACES_ERROR % {
+        "places": places,
+        "example": example,
+    }
+    return field
+
+
+def as_typed(value: Decimal | None) -> Decimal | None:
+    """A stored typed number for a form: trailing zeros past the first decimal dropped."""
+    if value is None:
+        return None
+    text = alerts.typed_text(value)
+    return Decimal(text)
 
 
 class PatientForm(forms.ModelForm):
-    """The profile, with the care team's alert numbers in the person's own units."""
+    """The profile, with the care team's alert numbers kept as typed, with their units."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
-    alert_weight_gain_1d = number_field(
+    alert_weight_gain_1d = typed_number_field(
         _("Call when weight goes up this much in 1 day"),
+        places=2,
         help_text=ALERT_EMPTY_HELP % {"default": "1 kg (2.2 lb)"},
         example="1",
     )
-    alert_weight_gain_7d = number_field(
+    alert_weight_gain_7d = typed_number_field(
         _("Call when weight goes up this much over 7 days"),
+        places=2,
         help_text=ALERT_EMPTY_HELP % {"default": "2 kg (4.4 lb)"},
         example="2",
     )
     alert_systolic = whole_number_field(
-        _("Call when the top blood pressure number is at least"),
+        _("Call (not an emergency) when the top blood pressure number is at least"),
         required=False,
-        help_text=ALERT_EMPTY_HELP % {"default": "180 mmHg"},
-        example="180",
+        help_text=BP_CALL_HELP,
+        example="140",
     )
     alert_diastolic = whole_number_field(
-        _("Call when the bottom blood pressure number is at least"),
+        _("Call (not an emergency) when the bottom blood pressure number is at least"),
         required=False,
-        help_text=ALERT_EMPTY_HELP % {"default": "120 mmHg"},
-        example="120",
+        help_text=BP_CALL_HELP,
+        example="90",
     )
-    alert_fever = number_field(
+    crisis_systolic = whole_number_field(
+        _("Emergency for a child when the top blood pressure number is at least"),
+        required=False,
+        help_text=BP_CRISIS_HELP
+        % {"adult": _("%(number)s or more on top") % {"number": alerts.ADULT_CRISIS_SYSTOLIC}},
+        example="140",
+    )
+    crisis_diastolic = whole_number_field(
+        _("Emergency for a child when the bottom blood pressure number is at least"),
+        required=False,
+        help_text=BP_CRISIS_HELP
+        % {
+            "adult": _("%(number)s or more on the bottom")
+            % {"number": alerts.ADULT_CRISIS_DIASTOLIC}
+        },
+        example="95",
+    )
+    alert_fever = typed_number_field(
         _("Fever: call at this temperature or higher"),
+        places=2,
         help_text=_(
-            "Leave empty for the default: 38.0 °C (100.4 °F), for anyone taking medicine that "
-            "weakens the immune system."
+            "In the temperature unit chosen above. Leave empty for the default, 38.0 °C "
+            "(100.4 °F), for anyone taking medicine that weakens the immune system: a default "
+            "your care team can change."
         ),
         example="38",
     )
@@ -230,43 +283,63 @@ class PatientForm(forms.ModelForm):
         patient = self.instance
         if patient.pk:
             self.initial.update(
-                alert_weight_gain_1d=weight_shown(
-                    patient.alert_weight_gain_1d_kg, patient.weight_unit
-                ),
-                alert_weight_gain_7d=weight_shown(
-                    patient.alert_weight_gain_7d_kg, patient.weight_unit
-                ),
+                alert_weight_gain_1d=self._shown_weight_limit(patient.alert_weight_gain_1d),
+                alert_weight_gain_7d=self._shown_weight_limit(patient.alert_weight_gain_7d),
                 alert_systolic=patient.alert_systolic,
                 alert_diastolic=patient.alert_diastolic,
-                alert_fever=temperature_shown(patient.alert_fever_c, patient.temperature_unit),
+                crisis_systolic=patient.crisis_systolic,
+                crisis_diastolic=patient.crisis_diastolic,
+                alert_fever=self._shown_fever_limit(patient.alert_fever),
             )
+
+    def _shown_weight_limit(self, value):
+        """A stored weight-gain number in the patient's unit: as typed when typed in it."""
+        patient = self.instance
+        if value is None or patient.alert_weight_unit == patient.weight_unit:
+            return as_typed(value)
+        exact = alerts.weight_in(value, patient.alert_weight_unit, patient.weight_unit)
+        return units.rounded(alerts.as_decimal(exact), 1)
+
+    def _shown_fever_limit(self, value):
+        patient = self.instance
+        if value is None or patient.alert_fever_unit == patient.temperature_unit:
+            return as_typed(value)
+        exact = alerts.temperature_in(value, patient.alert_fever_unit, patient.temperature_unit)
+        return units.rounded(alerts.as_decimal(exact), 1)
+
+    def _unchanged(self, cleaned, fields, unit_field) -> bool:
+        """The numbers and their unit as they were shown: keep what is stored (no round trip
+        through a rounded conversion)."""
+        return (
+            self.instance.pk is not None
+            and not any(field in self.changed_data for field in fields)
+            and cleaned.get(unit_field) == getattr(self.instance, unit_field)
+        )
 
     def _clean_alert_numbers(self, cleaned):
         weight_unit = cleaned.get("weight_unit") or self.instance.weight_unit
-        for field, target in (
-            ("alert_weight_gain_1d", "alert_weight_gain_1d_kg"),
-            ("alert_weight_gain_7d", "alert_weight_gain_7d_kg"),
-        ):
+        weight_fields = ("alert_weight_gain_1d", "alert_weight_gain_7d")
+        low, high = ALERT_WEIGHT_GAIN_RANGES[weight_unit]
+        typed_weights = {}
+        for field in weight_fields:
             value = cleaned.get(field)
-            kilograms = None if value is None else units.kg_from(value, weight_unit)
-            if kilograms is not None and not (
-                ALERT_WEIGHT_GAIN_KG_MIN <= kilograms <= ALERT_WEIGHT_GAIN_KG_MAX
-            ):
+            if value is not None and not low <= value <= high:
                 self.add_error(
-                    field,
-                    range_error(
-                        _("The weight gain"),
-                        units.weight_in(ALERT_WEIGHT_GAIN_KG_MIN, weight_unit),
-                        units.weight_in(ALERT_WEIGHT_GAIN_KG_MAX, weight_unit),
-                        weight_unit,
-                        value,
-                    ),
+                    field, range_error(_("The weight gain"), low, high, weight_unit, value)
                 )
             elif field in cleaned:
-                setattr(self.instance, target, kilograms and kilograms.quantize(Decimal("0.01")))
+                typed_weights[field] = value
+        if len(typed_weights) == len(weight_fields) and not self._unchanged(
+            cleaned, weight_fields, "weight_unit"
+        ):
+            for field, value in typed_weights.items():
+                setattr(self.instance, field, value)
+            self.instance.alert_weight_unit = weight_unit
         for field, low, high in (
             ("alert_systolic", ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX),
             ("alert_diastolic", ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX),
+            ("crisis_systolic", ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX),
+            ("crisis_diastolic", ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX),
         ):
             value = cleaned.get(field)
             if value is not None and not low <= value <= high:
@@ -275,20 +348,23 @@ class PatientForm(forms.ModelForm):
                 setattr(self.instance, field, value)
         temperature_unit = cleaned.get("temperature_unit") or self.instance.temperature_unit
         value = cleaned.get("alert_fever")
-        celsius = None if value is None else units.celsius_from(value, temperature_unit)
-        if celsius is not None and not ALERT_FEVER_C_MIN <= celsius <= ALERT_FEVER_C_MAX:
+        low, high = ALERT_FEVER_RANGES[temperature_unit]
+        if value is not None and not low <= value <= high:
             self.add_error(
                 "alert_fever",
                 range_error(
                     _("The fever temperature"),
-                    units.temperature_in(ALERT_FEVER_C_MIN, temperature_unit),
-                    units.temperature_in(ALERT_FEVER_C_MAX, temperature_unit),
+                    low,
+                    high,
                     units.temperature_symbol(temperature_unit),
                     value,
                 ),
             )
-        elif "alert_fever" in cleaned:
-            self.instance.alert_fever_c = celsius and celsius.quantize(Decimal("0.01"))
+        elif "alert_fever" in cleaned and not self._unchanged(
+            cleaned, ["alert_fever"], "temperature_unit"
+        ):
+            self.instance.alert_fever = value
+            self.instance.alert_fever_unit = temperature_unit
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data.get("birth_date")
@@ -366,17 +442,20 @@ class StaleEdit(Exception):
 
 
 class DiaryDayForm(forms.ModelForm):
-    """One diary day. Weight and temperature are typed in either unit and saved canonical."""
+    """One diary day. Weight and temperature are typed in either unit and saved twice: as typed
+    with their unit (what the alert rules compare) and canonical (kg, °C) for everything else."""
 
-    weight = number_field(
+    weight = typed_number_field(
         _("Weight"),
+        places=3,
         help_text=help_with_link(
             _("Each morning, after passing urine and before eating."), "weight", _("weight")
         ),
     )
     weight_unit = forms.ChoiceField(label=_("Weight unit"), choices=WeightUnit.choices)
-    temperature = number_field(
+    temperature = typed_number_field(
         _("Temperature"),
+        places=2,
         help_text=help_with_link(_("Optional."), "temperature", _("temperature")),
         example="37.2",
     )
@@ -450,11 +529,19 @@ class DiaryDayForm(forms.ModelForm):
 
     @staticmethod
     def measures_of(day: DiaryDay, patient: Patient) -> dict:
-        """Weight and temperature of a saved day, in the patient's units, for the form."""
-        return {
+        """Weight and temperature of a saved day for the form: as typed, in the unit typed (a
+        day saved without them: the canonical value in the patient's unit, to 0.1)."""
+        measures = {
             "weight": weight_shown(day.weight_kg, patient.weight_unit),
             "temperature": temperature_shown(day.temperature_c, patient.temperature_unit),
         }
+        if day.weight_entered is not None:
+            measures["weight"] = as_typed(day.weight_entered)
+            measures["weight_unit"] = day.weight_entered_unit
+        if day.temperature_entered is not None:
+            measures["temperature"] = as_typed(day.temperature_entered)
+            measures["temperature_unit"] = day.temperature_entered_unit
+        return measures
 
     @classmethod
     def prefill_from(cls, previous: DiaryDay, patient: Patient) -> dict:
@@ -466,8 +553,11 @@ class DiaryDayForm(forms.ModelForm):
             foam=previous.foam,
             dipstick=previous.dipstick,
             medicines_taken=previous.medicines_taken,
-            weight=cls.measures_of(previous, patient)["weight"],
         )
+        measures = cls.measures_of(previous, patient)
+        values["weight"] = measures["weight"]
+        if "weight_unit" in measures:
+            values["weight_unit"] = measures["weight_unit"]
         return values
 
     def clean(self):
@@ -490,8 +580,10 @@ class DiaryDayForm(forms.ModelForm):
                 )
             else:
                 self.instance.weight_kg = kilograms.quantize(Decimal("0.001"))
+                self.instance.weight_entered, self.instance.weight_entered_unit = weight, unit
         elif "weight" in cleaned:
             self.instance.weight_kg = None
+            self.instance.weight_entered, self.instance.weight_entered_unit = None, ""
         temperature, unit = cleaned.get("temperature"), cleaned.get("temperature_unit")
         if temperature is not None and unit:
             celsius = units.celsius_from(temperature, unit)
@@ -508,8 +600,11 @@ class DiaryDayForm(forms.ModelForm):
                 )
             else:
                 self.instance.temperature_c = celsius.quantize(Decimal("0.01"))
+                self.instance.temperature_entered = temperature
+                self.instance.temperature_entered_unit = unit
         elif "temperature" in cleaned:
             self.instance.temperature_c = None
+            self.instance.temperature_entered, self.instance.temperature_entered_unit = None, ""
         return cleaned
 
     def typed_values(self) -> list[tuple[str, str]]:

@@ -76,11 +76,32 @@ SYSTOLIC_MIN, SYSTOLIC_MAX = 50, 300
 DIASTOLIC_MIN, DIASTOLIC_MAX = 20, 200
 PULSE_MIN, PULSE_MAX = 20, 250
 GRADE_MAX = 3  # swelling and foam: 0 to 3
-# Care-team alert numbers: wide enough for any care team, narrow enough to catch typos.
+# The same ranges for values kept as typed in the other unit: the kg range in pounds rounded
+# outward to 0.01 lb (1 kg = 2.20462 lb), the °C range in °F (exact: °C x 9/5 + 32).
+WEIGHT_LB_MIN, WEIGHT_LB_MAX = Decimal("4.4"), Decimal("881.85")
+TEMPERATURE_F_MIN, TEMPERATURE_F_MAX = Decimal("86"), Decimal("113")
+# Care-team alert numbers: wide enough for any care team, narrow enough to catch typos. Kept as
+# typed, so each unit has its own range.
 ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX = Decimal("0.1"), Decimal("10")
+ALERT_WEIGHT_GAIN_LB_MIN, ALERT_WEIGHT_GAIN_LB_MAX = Decimal("0.2"), Decimal("22")
 ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX = 80, 250
 ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX = 40, 150
 ALERT_FEVER_C_MIN, ALERT_FEVER_C_MAX = Decimal("37"), Decimal("41")
+ALERT_FEVER_F_MIN, ALERT_FEVER_F_MAX = Decimal("98.6"), Decimal("105.8")
+# Per unit code: (low, high) of a typed value.
+WEIGHT_RANGES = {"kg": (WEIGHT_KG_MIN, WEIGHT_KG_MAX), "lb": (WEIGHT_LB_MIN, WEIGHT_LB_MAX)}
+TEMPERATURE_RANGES = {
+    "C": (TEMPERATURE_C_MIN, TEMPERATURE_C_MAX),
+    "F": (TEMPERATURE_F_MIN, TEMPERATURE_F_MAX),
+}
+ALERT_WEIGHT_GAIN_RANGES = {
+    "kg": (ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX),
+    "lb": (ALERT_WEIGHT_GAIN_LB_MIN, ALERT_WEIGHT_GAIN_LB_MAX),
+}
+ALERT_FEVER_RANGES = {
+    "C": (ALERT_FEVER_C_MIN, ALERT_FEVER_C_MAX),
+    "F": (ALERT_FEVER_F_MIN, ALERT_FEVER_F_MAX),
+}
 
 
 def between(field: str, low, high) -> Q:
@@ -89,6 +110,14 @@ def between(field: str, low, high) -> Q:
 
 def between_or_null(field: str, low, high) -> Q:
     return Q(**{f"{field}__isnull": True}) | between(field, low, high)
+
+
+def in_unit_range(value: str, unit: str, ranges) -> Q:
+    """A value kept as typed with its unit field: a known unit, and the value in its range."""
+    condition = Q()
+    for code, (low, high) in ranges.items():
+        condition |= Q(**{unit: code}) & between(value, low, high)
+    return condition
 
 
 class PatientQuerySet(models.QuerySet):
@@ -163,21 +192,44 @@ class Patient(models.Model):
         default=TemperatureUnit.CELSIUS,
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
-    # Alert numbers from the care team; empty = the default (adults) or the rule is off (children).
-    alert_weight_gain_1d_kg = models.DecimalField(
+    # Alert numbers from the care team, kept as typed with their unit (the alert rules compare in
+    # that unit, so "2.2 lb" means 2.2 lb); empty = the default (adults) or the rule is off
+    # (children). The two weight numbers share one unit, the one they were typed in.
+    alert_weight_gain_1d = models.DecimalField(
         _("weight gain in 1 day"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    alert_weight_gain_7d_kg = models.DecimalField(
+    alert_weight_gain_7d = models.DecimalField(
         _("weight gain over 7 days"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    alert_weight_unit = models.CharField(
+        _("unit of the weight-gain numbers"),
+        max_length=2,
+        choices=WeightUnit.choices,
+        default=WeightUnit.KG,
+    )
+    # The care team's own blood pressure numbers: a reading at or above them is a "call" alert.
     alert_systolic = models.PositiveSmallIntegerField(
         _("top blood pressure number (systolic)"), null=True, blank=True
     )
     alert_diastolic = models.PositiveSmallIntegerField(
         _("bottom blood pressure number (diastolic)"), null=True, blank=True
     )
-    alert_fever_c = models.DecimalField(
-        _("fever temperature"), max_digits=4, decimal_places=2, null=True, blank=True
+    # A child's crisis numbers from the care team (the emergency alert); adults use the fixed
+    # adult crisis line (alerts.ADULT_CRISIS_SYSTOLIC / _DIASTOLIC) and these are not used.
+    crisis_systolic = models.PositiveSmallIntegerField(
+        _("child's emergency blood pressure: top number"), null=True, blank=True
+    )
+    crisis_diastolic = models.PositiveSmallIntegerField(
+        _("child's emergency blood pressure: bottom number"), null=True, blank=True
+    )
+    alert_fever = models.DecimalField(
+        _("fever temperature"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    alert_fever_unit = models.CharField(
+        _("unit of the fever temperature"),
+        max_length=1,
+        choices=TemperatureUnit.choices,
+        default=TemperatureUnit.CELSIUS,
     )
     baseline_upcr = models.DecimalField(
         _("baseline UPCR (g/g)"), max_digits=14, decimal_places=6, null=True, blank=True
@@ -207,21 +259,35 @@ class Patient(models.Model):
                 condition=Q(weight_unit__in=WeightUnit.values), name="patient_weight_unit_valid"
             ),
             models.CheckConstraint(
-                condition=between_or_null(
-                    "alert_weight_gain_1d_kg", ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX
+                condition=Q(alert_weight_unit__in=WeightUnit.values)
+                & Q(alert_fever_unit__in=TemperatureUnit.values),
+                name="patient_alert_units_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(alert_weight_gain_1d__isnull=True)
+                    | in_unit_range(
+                        "alert_weight_gain_1d", "alert_weight_unit", ALERT_WEIGHT_GAIN_RANGES
+                    )
                 )
-                & between_or_null(
-                    "alert_weight_gain_7d_kg", ALERT_WEIGHT_GAIN_KG_MIN, ALERT_WEIGHT_GAIN_KG_MAX
+                & (
+                    Q(alert_weight_gain_7d__isnull=True)
+                    | in_unit_range(
+                        "alert_weight_gain_7d", "alert_weight_unit", ALERT_WEIGHT_GAIN_RANGES
+                    )
                 ),
                 name="patient_alert_weight_gain_range",
             ),
             models.CheckConstraint(
                 condition=between_or_null("alert_systolic", ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX)
-                & between_or_null("alert_diastolic", ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX),
+                & between_or_null("alert_diastolic", ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX)
+                & between_or_null("crisis_systolic", ALERT_SYSTOLIC_MIN, ALERT_SYSTOLIC_MAX)
+                & between_or_null("crisis_diastolic", ALERT_DIASTOLIC_MIN, ALERT_DIASTOLIC_MAX),
                 name="patient_alert_blood_pressure_range",
             ),
             models.CheckConstraint(
-                condition=between_or_null("alert_fever_c", ALERT_FEVER_C_MIN, ALERT_FEVER_C_MAX),
+                condition=Q(alert_fever__isnull=True)
+                | in_unit_range("alert_fever", "alert_fever_unit", ALERT_FEVER_RANGES),
                 name="patient_alert_fever_range",
             ),
             models.CheckConstraint(
@@ -292,13 +358,22 @@ class Patient(models.Model):
         return None
 
     def alert_thresholds(self) -> alerts.Thresholds:
-        """The care team's numbers where entered, else CLINICAL.md's defaults (see alerts.py)."""
+        """The care team's numbers where entered, as typed with their units, else CLINICAL.md's
+        defaults in the patient's units (see alerts.py)."""
+
+        def limit(value, unit):
+            return None if value is None else alerts.Limit(value, unit)
+
         return alerts.care_team_thresholds(
-            weight_gain_1d_kg=self.alert_weight_gain_1d_kg,
-            weight_gain_7d_kg=self.alert_weight_gain_7d_kg,
+            weight_unit=self.weight_unit,
+            temperature_unit=self.temperature_unit,
+            weight_gain_1d=limit(self.alert_weight_gain_1d, self.alert_weight_unit),
+            weight_gain_7d=limit(self.alert_weight_gain_7d, self.alert_weight_unit),
             systolic=self.alert_systolic,
             diastolic=self.alert_diastolic,
-            fever_c=self.alert_fever_c,
+            crisis_systolic=self.crisis_systolic,
+            crisis_diastolic=self.crisis_diastolic,
+            fever=limit(self.alert_fever, self.alert_fever_unit),
         )
 
     def on_immunosuppression(self, day: date) -> bool:
@@ -411,6 +486,16 @@ class DiaryDay(models.Model):
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=6, decimal_places=3, null=True, blank=True
     )
+    # Weight and temperature as typed, with the unit typed in: the alert rules compare these,
+    # so a reading never misses its line by a unit round trip. weight_kg and temperature_c stay
+    # the canonical values for charts, statistics and exports. A row without them (saved by
+    # code that sets only the canonical value) counts as typed in kg and °C.
+    weight_entered = models.DecimalField(
+        _("weight as typed"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    weight_entered_unit = models.CharField(
+        _("unit the weight was typed in"), max_length=2, choices=WeightUnit.choices, blank=True
+    )
     swelling_face = models.PositiveSmallIntegerField(
         _("face or around the eyes"), choices=Swelling.choices, default=Swelling.NONE
     )
@@ -431,6 +516,15 @@ class DiaryDay(models.Model):
     )
     temperature_c = models.DecimalField(
         _("temperature (°C)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    temperature_entered = models.DecimalField(
+        _("temperature as typed"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    temperature_entered_unit = models.CharField(
+        _("unit the temperature was typed in"),
+        max_length=1,
+        choices=TemperatureUnit.choices,
+        blank=True,
     )
     less_urine = models.BooleanField(_("much less urine than usual"), default=False)
     # "Anything else today?" (tracker.symptoms.SYMPTOMS, same order): events of this one day.
@@ -468,6 +562,20 @@ class DiaryDay(models.Model):
             models.CheckConstraint(
                 condition=between_or_null("temperature_c", TEMPERATURE_C_MIN, TEMPERATURE_C_MAX),
                 name="diary_day_temperature_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_entered__isnull=True, weight_entered_unit="")
+                | Q(weight_kg__isnull=False, weight_entered__isnull=False)
+                & in_unit_range("weight_entered", "weight_entered_unit", WEIGHT_RANGES),
+                name="diary_day_weight_entered_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_entered__isnull=True, temperature_entered_unit="")
+                | Q(temperature_c__isnull=False, temperature_entered__isnull=False)
+                & in_unit_range(
+                    "temperature_entered", "temperature_entered_unit", TEMPERATURE_RANGES
+                ),
+                name="diary_day_temperature_entered_range",
             ),
             models.CheckConstraint(
                 condition=between("swelling_face", 0, GRADE_MAX)
@@ -568,10 +676,14 @@ def day_readings(days, pressures) -> list[alerts.DayReadings]:
             alerts.DayReadings(
                 date=on,
                 weight_kg=day.weight_kg,
+                weight=day.weight_entered,
+                weight_unit=day.weight_entered_unit or alerts.KG,
                 swelling=day.swelling,
                 foam=day.foam,
                 dipstick=day.dipstick,
                 temperature_c=day.temperature_c,
+                temperature=day.temperature_entered,
+                temperature_unit=day.temperature_entered_unit or alerts.CELSIUS,
                 less_urine=day.less_urine,
                 blood_pressures=blood_pressures,
                 symptoms=day.symptoms,

@@ -218,12 +218,18 @@ class WeightNumbers:
     largest_1_day: Gain | None  # the largest rise from one day to the next
     largest_7_day: Gain | None  # the largest rise over the lowest of the 7 days before
     alert_days: int  # days on which a weight-gain alert fired
-    limit_1_day: Decimal | None  # the alert numbers in the unit shown (None: rule off)
-    limit_7_day: Decimal | None
+    # The alert numbers as set, with their unit ("2.2 lb"; a number set in the other unit is
+    # shown in that unit, so the line shown is the line compared). None: the rule is off.
+    limit_1_day: str | None
+    limit_7_day: str | None
 
 
 def _shown_weight(kg: Decimal, unit: str) -> Decimal:
     return units.rounded(units.weight_in(kg, unit), 1)
+
+
+def _limit_text(limit: alerts.Limit | None) -> str | None:
+    return None if limit is None else f"{alerts.typed_text(limit.value)} {limit.unit}"
 
 
 def largest_gain(days: Sequence[alerts.DayReadings], period: Period, n_days: int) -> Gain | None:
@@ -251,8 +257,8 @@ def weight_numbers(
     unit: str,
     *,
     alert_days: int,
-    limit_1_day_kg: Decimal | None,
-    limit_7_day_kg: Decimal | None,
+    limit_1_day: alerts.Limit | None,
+    limit_7_day: alerts.Limit | None,
 ) -> WeightNumbers | None:
     """Latest weight, change over the period, the largest 1-day and 7-day gains. None without a
     weight in the period. `days` may include the 7 days before the period (the look-back)."""
@@ -279,8 +285,8 @@ def weight_numbers(
         largest_1_day=gain_shown(largest_gain(days, period, 1)),
         largest_7_day=gain_shown(largest_gain(days, period, 7)),
         alert_days=alert_days,
-        limit_1_day=None if limit_1_day_kg is None else _shown_weight(limit_1_day_kg, unit),
-        limit_7_day=None if limit_7_day_kg is None else _shown_weight(limit_7_day_kg, unit),
+        limit_1_day=_limit_text(limit_1_day),
+        limit_7_day=_limit_text(limit_7_day),
     )
 
 
@@ -899,6 +905,8 @@ def build_summary(
             "patient",  # set by the related manager: deferred, it would cost a query a row
             "date",
             "weight_kg",
+            "weight_entered",
+            "weight_entered_unit",
             "swelling_face",
             "swelling_hands",
             "swelling_belly",
@@ -906,6 +914,8 @@ def build_summary(
             "foam",
             "dipstick",
             "temperature_c",
+            "temperature_entered",
+            "temperature_entered_unit",
             "less_urine",
             *symptoms.FIELDS,
         )
@@ -955,23 +965,21 @@ def build_summary(
         on_immunosuppression=on_immunosuppression,
         today=end,
         since=start,
-        weight_unit=patient.weight_unit,
-        temperature_unit=patient.temperature_unit,
     )
     weight_unit = patient.weight_unit
-    limit_1 = alerts.active_threshold(thresholds, "weight_gain_1d_kg", is_child=is_child)
-    limit_7 = alerts.active_threshold(thresholds, "weight_gain_7d_kg", is_child=is_child)
+    limit_1 = alerts.active_threshold(thresholds, "weight_gain_1d", is_child=is_child)
+    limit_7 = alerts.active_threshold(thresholds, "weight_gain_7d", is_child=is_child)
     weight = weight_numbers(
         days,
         period,
         weight_unit,
         alert_days=alert_days_of(found, (alerts.WEIGHT_GAIN_1D, alerts.WEIGHT_GAIN_7D)),
-        limit_1_day_kg=limit_1,
-        limit_7_day_kg=limit_7,
+        limit_1_day=limit_1,
+        limit_7_day=limit_7,
     )
     if limit_1 is None and limit_7 is None:
         weight_rule_note = str(alerts.CHILD_THRESHOLDS_NOTE) if is_child else ""
-    elif {"weight_gain_1d_kg", "weight_gain_7d_kg"} & thresholds.set_by_care_team:
+    elif {"weight_gain_1d", "weight_gain_7d"} & thresholds.set_by_care_team:
         weight_rule_note = _("Alert numbers set by the care team.")
     else:
         weight_rule_note = _(
@@ -981,9 +989,9 @@ def build_summary(
     if patient.bp_target_systolic and patient.bp_target_diastolic:
         target = (patient.bp_target_systolic, patient.bp_target_diastolic)
     bp_readings = [(row.date, row.systolic, row.diastolic) for row in pressure_rows]
-    very_high = (
-        alerts.active_threshold(thresholds, "systolic", is_child=is_child),
-        alerts.active_threshold(thresholds, "diastolic", is_child=is_child),
+    very_high = (  # the crisis line (emergency alert), not the care team's call number
+        alerts.active_threshold(thresholds, "crisis_systolic", is_child=is_child),
+        alerts.active_threshold(thresholds, "crisis_diastolic", is_child=is_child),
     )
     blood_pressure = blood_pressure_numbers(bp_readings, period, target, very_high)
 
@@ -1153,7 +1161,10 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
             axis,
             [(day.date, day.weight_kg) for day in days],
             unit=patient.weight_unit,
-            alert_gain_kg=limit_7 if fired_7 else None,
+            alert_limit=limit_7 if fired_7 else None,
+            typed={
+                day.date: (day.weight, day.weight_unit) for day in days if day.weight is not None
+            },
             id_prefix="summary-weight",
             plot_height=WEIGHT_PLOT_HEIGHT,
         )

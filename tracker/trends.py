@@ -112,7 +112,7 @@ class TrendData:
     weight_unit: str
     upcr_unit: str
     is_child: bool
-    weight_alert_gain_kg: Decimal | None
+    weight_alert_limit: alerts.Limit | None  # the 7-day rule's number, with its unit
     blood_pressure_target: tuple[int, int] | None
     weights: list[tuple[date, Decimal]]  # includes LOOK_BACK_DAYS before the period
     swelling_foam: list[tuple[date, dict[str, int], int]]
@@ -123,6 +123,8 @@ class TrendData:
     steroids: list[SteroidCourse]
     # Days with "Anything else today?" items ticked, in the period (tracker.symptoms codes).
     symptoms: list[tuple[date, frozenset[str]]] = field(default_factory=list)
+    # The weights as typed, with their unit (what the alert rule compares), by date.
+    typed_weights: dict[date, tuple[Decimal, str]] = field(default_factory=dict)
 
     @property
     def logged_days(self) -> int:
@@ -141,12 +143,17 @@ def gather(patient: Patient, period: Period) -> TrendData:
         "swelling_legs",
         "foam",
         "dipstick",
+        "weight_entered",
+        "weight_entered_unit",
         *symptoms.FIELDS,
     )
-    weights, swelling_foam, dipsticks, ticked = [], [], [], []
-    for on, weight, face, hands, belly, legs, foam, dipstick, *boxes in day_rows.order_by("date"):
+    weights, swelling_foam, dipsticks, typed_weights, ticked = [], [], [], {}, []
+    for row in day_rows.order_by("date"):
+        on, weight, face, hands, belly, legs, foam, dipstick, entered, entered_unit, *boxes = row
         if weight is not None:
             weights.append((on, weight))
+        if entered is not None:
+            typed_weights[on] = (entered, entered_unit)
         if on < period.start:
             continue
         swelling = {"face": face, "hands": hands, "belly": belly, "legs": legs}
@@ -176,12 +183,13 @@ def gather(patient: Patient, period: Period) -> TrendData:
         weight_unit=patient.weight_unit,
         upcr_unit=patient.upcr_unit,
         is_child=is_child,
-        weight_alert_gain_kg=alerts.active_threshold(
-            patient.alert_thresholds(), "weight_gain_7d_kg", is_child=is_child
+        weight_alert_limit=alerts.active_threshold(
+            patient.alert_thresholds(), "weight_gain_7d", is_child=is_child
         ),
         # The portal keeps no blood pressure target yet; the alert numbers (180/120) are not one.
         blood_pressure_target=None,
         weights=weights,
+        typed_weights=typed_weights,
         swelling_foam=swelling_foam,
         dipsticks=dipsticks,
         blood_pressures=pressures,
@@ -270,7 +278,11 @@ def build_charts(data: TrendData) -> list[TrendChart]:
         TrendChart(
             "weight",
             charts.weight_chart(
-                axis, data.weights, data.weight_unit, alert_gain_kg=data.weight_alert_gain_kg
+                axis,
+                data.weights,
+                data.weight_unit,
+                alert_limit=data.weight_alert_limit,
+                typed=data.typed_weights,
             ),
         ),
         TrendChart("swelling", charts.swelling_foam_strip(axis, data.swelling_foam)),

@@ -1,5 +1,4 @@
 # The day form's "Anything else today?" checklist (tracker.symptoms): five ticks per day.
-# Depends on 0004: another branch adds 0005 in between at merge.
 
 from django.db import migrations, models
 
@@ -7,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0004_summary_prints_and_bp_target'),
+        ('tracker', '0005_typed_units_and_bp_call_numbers'),
     ]
 
     operations = [

@@ -227,20 +227,31 @@ class DemoStory:
             dipstick = None  # not tested that day
         pounds = units.lb_from_kg(Decimal(str(self.weight_kg(back))))
         scale = (pounds * 5).quantize(Decimal("1")) / 5  # the scale shows 0.2 lb steps
-        temperature = None
+        celsius = None
         if back in (INFECTION, INFECTION - 1):
-            temperature = Decimal("38.4") if back == INFECTION else Decimal("37.9")
+            celsius = Decimal("38.4") if back == INFECTION else Decimal("37.9")
         elif rng.random() < 0.05:
-            temperature = Decimal(str(round(rng.uniform(36.4, 37.2), 1)))
+            celsius = Decimal(str(round(rng.uniform(36.4, 37.2), 1)))
+        # Typed as the day form saves it: in the patient's units (lb, °F, the thermometer to
+        # 0.1 °F), kept as typed and canonical.
+        fahrenheit = (
+            None if celsius is None else units.rounded(units.fahrenheit_from_celsius(celsius))
+        )
         return {
             "weight_kg": units.kg_from_lb(scale).quantize(Decimal("0.001")),
+            "weight_entered": scale,
+            "weight_entered_unit": units.LB,
+            "temperature_entered": fahrenheit,
+            "temperature_entered_unit": units.FAHRENHEIT if fahrenheit is not None else "",
             "swelling_legs": swollen,
             "swelling_face": 1 if swollen >= 2 else 0,
             "swelling_belly": 1 if swollen == 3 else 0,
             "swelling_hands": 1 if swollen == 3 and rng.random() < 0.5 else 0,
             "foam": min(3, swollen + (1 if dipstick and dipstick >= 4 else 0)),
             "dipstick": dipstick,
-            "temperature_c": temperature,
+            "temperature_c": None
+            if fahrenheit is None
+            else units.celsius_from_fahrenheit(fahrenheit).quantize(Decimal("0.01")),
             "less_urine": relapsing and swollen == 3 and rng.random() < 0.2,
             "medicines_taken": rng.choice(["all"] * 12 + ["some", ""]),
             "note": self.note(back),
