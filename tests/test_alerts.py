@@ -14,6 +14,7 @@ import tracker
 from tracker.alerts import (
     CHILD_THRESHOLDS_NOTE,
     DEFAULT_THRESHOLDS,
+    RULES,
     Alert,
     DayReadings,
     Limit,
@@ -457,25 +458,24 @@ def test_it_links_every_alert_to_an_anchor_in_the_when_to_call_guide():
     anchors = set(re.findall(r"\{#([a-z0-9-]+)\}", WHEN_TO_CALL_GUIDE.read_text(encoding="utf-8")))
     days = [
         *weights("70.0", "71.0", "72.5"),
-        day(3, dipstick=4, swelling={"belly": 3}, less_urine=True),
+        day(3, dipstick=4, swelling={"belly": 3}, less_urine=True, blood_pressures=((150, 80),)),
         day(4, dipstick=4, temperature_c=D("38.5"), blood_pressures=((190, 100),)),
-        day(5, dipstick=4),
-        *dipsticks(0, 0, 0, start=6),
+        day(5, dipstick=4, symptoms=frozenset({"leg_swollen", "belly_pain", "infection_contact"})),
+        day(6, dipstick=0, temperature_c=D("38.2"), symptoms=frozenset({"belly_pain"})),
+        *dipsticks(0, 0, start=7),
     ]
-    found = alerts_for(days, immunosuppressed=True)
-    assert set(rules(found)) == {
-        "weight_gain_1d",
-        "weight_gain_7d",
-        "dipstick_relapse",
-        "dipstick_remission",
-        "fever",
-        "high_bp",
-        "severe_swelling",
-        "less_urine",
-    }
+    team = care_team_thresholds(systolic=140)
+    found = alerts_for(days, team, immunosuppressed=True) + alerts_for(
+        days,
+        care_team_thresholds(weight_gain_1d=Limit(D("1.0"), "kg")),
+        child=True,
+        immunosuppressed=True,
+    )
+    # Every rule of the module fires in this scenario, so every rule is checked below.
+    assert set(rules(found)) == set(RULES)
     for alert in found:
         assert alert.guide_slug == "when-to-call"
-        assert alert.guide_anchor in anchors
+        assert alert.guide_anchor in anchors, alert.rule
         assert alert.title
         assert alert.readings
         assert alert.what_to_do
