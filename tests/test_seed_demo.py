@@ -145,3 +145,10 @@ def test_rows_are_written_in_bulk():
     with CaptureQueriesContext(connection) as queries:
         seed(365)
     assert len(queries) < 100  # one insert per row would be about 700
+
+
+def test_the_checklist_has_one_upset_stomach_that_raises_no_alert_for_an_adult():
+    patient = seed()
+    ticked = patient.diary_days.filter(symptom_vomiting_diarrhoea=True)
+    assert [day.note for day in ticked] == ["Upset stomach from the antibiotics."]
+    assert "child_exposure" not in alert_days(patient)

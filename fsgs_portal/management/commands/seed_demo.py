@@ -253,6 +253,9 @@ class DemoStory:
             if fahrenheit is None
             else units.celsius_from_fahrenheit(fahrenheit).quantize(Decimal("0.01")),
             "less_urine": relapsing and swollen == 3 and rng.random() < 0.2,
+            # The "Anything else today?" list: an upset stomach on the antibiotics (no alert for
+            # an adult; it shows on trends and in the summary).
+            "symptom_vomiting_diarrhoea": back == INFECTION - 1,
             "medicines_taken": rng.choice(["all"] * 12 + ["some", ""]),
             "note": self.note(back),
         }
@@ -262,6 +265,7 @@ class DemoStory:
             RELAPSE_START - 6: "Socks leave deep marks. Urine very foamy.",
             STEROID_START: "Started prednisone 60 mg today.",
             INFECTION: "Sore throat and fever. Called the clinic.",
+            INFECTION - 1: "Upset stomach from the antibiotics.",
             SALTY_DAY: "Salty take-out dinner last night.",
         }.get(back, "")
 
