@@ -582,6 +582,16 @@ def _weight_reading(day: DayReadings) -> str:
     )
 
 
+def _temperature_reading(day: DayReadings) -> str:
+    return str(
+        _("Temperature %(temperature)s on %(date)s")
+        % {
+            "temperature": temperature_text(day.temperature, day.temperature_unit),
+            "date": day.date.isoformat(),
+        }
+    )
+
+
 def _dipstick_reading(day: DayReadings) -> str:
     return str(
         _("Dipstick protein %(grade)s on %(date)s")
@@ -786,15 +796,7 @@ def _fever_alerts(context: _Context) -> list[Alert]:
             severity=CALL,
             title=str(_("Fever while on immune-suppressing medicine")),
             triggered_on=day.date,
-            readings=[
-                str(
-                    _("Temperature %(temperature)s on %(date)s")
-                    % {
-                        "temperature": temperature_text(day.temperature, day.temperature_unit),
-                        "date": day.date.isoformat(),
-                    }
-                )
-            ],
+            readings=[_temperature_reading(day)],
             what_to_do=str(
                 _(
                     "Call your care team today. A fever can be serious when you take medicine "
@@ -1089,13 +1091,7 @@ def _belly_pain_fever_alerts(context: _Context) -> list[Alert]:
             triggered_on=day.date,
             readings=[
                 *_ticked_readings(day, (BELLY_PAIN,)),
-                str(
-                    _("Temperature %(temperature)s on %(date)s")
-                    % {
-                        "temperature": temperature_text(day.temperature, day.temperature_unit),
-                        "date": day.date.isoformat(),
-                    }
-                ),
+                _temperature_reading(day),
             ],
             what_to_do=str(
                 _(
