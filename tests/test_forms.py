@@ -8,7 +8,7 @@ import time_machine
 
 from tests.factories import make_day, make_medication, make_user
 from tracker.alerts import Limit
-from tracker.forms import (
+from tracker.forms.diary import (
     BaselineForm,
     BloodPressureForm,
     DiaryDayForm,

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from tracker import views
+from tracker.views import diary as views
 
 
 class PublicIdConverter:

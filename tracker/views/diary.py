@@ -38,7 +38,7 @@ from fsgs_portal.pdf import pdf_response
 from tracker import alerts, erase, exports, importer, sharing, summary, symptoms
 from tracker.access import patient_for, reached
 from tracker.contexts import diary_window, labs_overview, one_day
-from tracker.forms import (
+from tracker.forms.diary import (
     SWELLING_SCALE,
     AnswerForm,
     BaselineForm,
