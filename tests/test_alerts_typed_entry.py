@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from tests.factories import make_day, make_patient, make_user
 from tracker import alerts, exports, importer
-from tracker.forms import DiaryDayForm, PatientForm
+from tracker.forms.diary import DiaryDayForm
+from tracker.forms.patients import PatientForm
 from tracker.models import DiaryDay, day_readings
 
 pytestmark = pytest.mark.django_db

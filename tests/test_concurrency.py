@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from tests.factories import make_patient, make_user
-from tracker.forms import DiaryDayForm, StaleEdit
+from tracker.forms.diary import DiaryDayForm, StaleEdit
 from tracker.models import CareAccess, DiaryDay, Patient, Role
 
 THREADS = 6

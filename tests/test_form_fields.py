@@ -9,7 +9,7 @@ from django import forms
 from django.template import Context, Template
 
 from tests.factories import make_patient
-from tracker.forms import BloodPressureForm, DiaryDayForm
+from tracker.forms.diary import BloodPressureForm, DiaryDayForm
 from tracker.models import DiaryDay
 from tracker.templatetags.diary import WIDGET_CLASSES, render_widget
 

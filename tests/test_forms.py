@@ -8,18 +8,11 @@ import time_machine
 
 from tests.factories import make_day, make_medication, make_user
 from tracker.alerts import Limit
-from tracker.forms import (
-    BaselineForm,
-    BloodPressureForm,
-    DiaryDayForm,
-    DoseStepFormSet,
-    EventForm,
-    LabResultForm,
-    MedicationForm,
-    PatientForm,
-    StaleEdit,
-    StopMedicationForm,
-)
+from tracker.forms.diary import BloodPressureForm, DiaryDayForm, StaleEdit
+from tracker.forms.events import EventForm
+from tracker.forms.labs import BaselineForm, LabResultForm
+from tracker.forms.medicines import DoseStepFormSet, MedicationForm, StopMedicationForm
+from tracker.forms.patients import PatientForm
 from tracker.models import DiaryDay, DoseStep, Medication, Purpose
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tracker import exports, symptoms
-from tracker.forms import BloodPressureForm, DiaryDayForm
+from tracker.forms.diary import BloodPressureForm, DiaryDayForm
 from tracker.models import BloodPressure, DiaryDay, Patient
 
 MAX_ROWS = 5 * 366

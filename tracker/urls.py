@@ -2,7 +2,18 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from tracker import views
+from tracker.views import (
+    diary,
+    events,
+    exports,
+    labs,
+    medicines,
+    patients,
+    questions,
+    sharing,
+    summary,
+    trends,
+)
 
 
 class PublicIdConverter:
@@ -33,102 +44,102 @@ register_converter(IsoDateConverter, "isodate")
 patient = "patients/<pid:pid>/"
 
 urlpatterns = [
-    path("diary/", views.diary_home, name="diary"),
-    path("patients/new/", views.patient_create, name="patient_create"),
-    path(f"{patient}profile/", views.patient_edit, name="patient_edit"),
+    path("diary/", patients.diary_home, name="diary"),
+    path("patients/new/", patients.patient_create, name="patient_create"),
+    path(f"{patient}profile/", patients.patient_edit, name="patient_edit"),
     # Diary
-    path(f"{patient}diary/", views.patient_diary, name="patient_diary"),
-    path(f"{patient}diary/go/", views.diary_day_go, name="diary_day_go"),
-    path(f"{patient}diary/undo/", views.diary_day_undo, name="diary_day_undo"),
-    path(f"{patient}diary/<isodate:day>/", views.diary_day, name="diary_day"),
-    path(f"{patient}diary/<isodate:day>/delete/", views.diary_day_delete, name="diary_day_delete"),
+    path(f"{patient}diary/", diary.patient_diary, name="patient_diary"),
+    path(f"{patient}diary/go/", diary.diary_day_go, name="diary_day_go"),
+    path(f"{patient}diary/undo/", diary.diary_day_undo, name="diary_day_undo"),
+    path(f"{patient}diary/<isodate:day>/", diary.diary_day, name="diary_day"),
+    path(f"{patient}diary/<isodate:day>/delete/", diary.diary_day_delete, name="diary_day_delete"),
     path(
         f"{patient}diary/<isodate:day>/blood-pressure/",
-        views.blood_pressure_add,
+        diary.blood_pressure_add,
         name="blood_pressure_add",
     ),
     path(
         f"{patient}blood-pressure/<int:pk>/delete/",
-        views.blood_pressure_delete,
+        diary.blood_pressure_delete,
         name="blood_pressure_delete",
     ),
     # Labs
-    path(f"{patient}labs/", views.lab_list, name="lab_list"),
-    path(f"{patient}labs/baseline/", views.lab_baseline, name="lab_baseline"),
-    path(f"{patient}labs/<int:pk>/delete/", views.lab_delete, name="lab_delete"),
+    path(f"{patient}labs/", labs.lab_list, name="lab_list"),
+    path(f"{patient}labs/baseline/", labs.lab_baseline, name="lab_baseline"),
+    path(f"{patient}labs/<int:pk>/delete/", labs.lab_delete, name="lab_delete"),
     # Medicines
-    path(f"{patient}medications/", views.medication_list, name="medication_list"),
-    path(f"{patient}medications/<int:pk>/", views.medication_detail, name="medication_detail"),
-    path(f"{patient}medications/<int:pk>/stop/", views.medication_stop, name="medication_stop"),
+    path(f"{patient}medications/", medicines.medication_list, name="medication_list"),
+    path(f"{patient}medications/<int:pk>/", medicines.medication_detail, name="medication_detail"),
+    path(f"{patient}medications/<int:pk>/stop/", medicines.medication_stop, name="medication_stop"),
     path(
         f"{patient}medications/<int:pk>/delete/",
-        views.medication_delete,
+        medicines.medication_delete,
         name="medication_delete",
     ),
     path(
         f"{patient}medications/<int:pk>/doses/<int:step>/delete/",
-        views.dose_step_delete,
+        medicines.dose_step_delete,
         name="dose_step_delete",
     ),
     # Events and questions
-    path(f"{patient}events/", views.event_list, name="event_list"),
-    path(f"{patient}events/<int:pk>/delete/", views.event_delete, name="event_delete"),
-    path(f"{patient}questions/", views.question_list, name="question_list"),
+    path(f"{patient}events/", events.event_list, name="event_list"),
+    path(f"{patient}events/<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path(f"{patient}questions/", questions.question_list, name="question_list"),
     path(
         f"{patient}questions/<int:pk>/answer/",
-        views.question_answer,
+        questions.question_answer,
         name="question_answer",
     ),
-    path(f"{patient}questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    path(f"{patient}questions/<int:pk>/delete/", questions.question_delete, name="question_delete"),
     # Trends, export and import
-    path(f"{patient}trends/", views.patient_trends, name="patient_trends"),
-    path(f"{patient}export.csv", views.export_csv, name="export_csv"),
-    path(f"{patient}export.json", views.export_json, name="export_json"),
-    path(f"{patient}import/", views.diary_import, name="diary_import"),
+    path(f"{patient}trends/", trends.patient_trends, name="patient_trends"),
+    path(f"{patient}export.csv", exports.export_csv, name="export_csv"),
+    path(f"{patient}export.json", exports.export_json, name="export_json"),
+    path(f"{patient}import/", exports.diary_import, name="diary_import"),
 ]
 
 # Sharing: caregivers, invitations, the access log; deleting a patient
 urlpatterns += [
-    path(f"{patient}sharing/", views.sharing_page, name="sharing_page"),
-    path(f"{patient}sharing/invite/", views.sharing_invite, name="sharing_invite"),
+    path(f"{patient}sharing/", sharing.sharing_page, name="sharing_page"),
+    path(f"{patient}sharing/invite/", sharing.sharing_invite, name="sharing_invite"),
     path(
         f"{patient}sharing/invitations/<int:pk>/cancel/",
-        views.invitation_cancel,
+        sharing.invitation_cancel,
         name="invitation_cancel",
     ),
-    path(f"{patient}sharing/people/<int:pk>/", views.caregiver_access, name="caregiver_access"),
+    path(f"{patient}sharing/people/<int:pk>/", sharing.caregiver_access, name="caregiver_access"),
     path(
         f"{patient}sharing/people/<int:pk>/revoke/",
-        views.caregiver_revoke,
+        sharing.caregiver_revoke,
         name="caregiver_revoke",
     ),
-    path(f"{patient}delete/", views.patient_delete, name="patient_delete"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(f"{patient}delete/", sharing.patient_delete, name="patient_delete"),
+    path("invitations/<str:token>/", sharing.invitation_accept, name="invitation_accept"),
 ]
 
 # Visit summary
 urlpatterns += [
-    path(f"{patient}summary/", views.patient_summary, name="patient_summary"),
-    path("patients/<pid:pid>/summary.pdf", views.patient_summary_pdf, name="patient_summary_pdf"),
+    path(f"{patient}summary/", summary.patient_summary, name="patient_summary"),
+    path("patients/<pid:pid>/summary.pdf", summary.patient_summary_pdf, name="patient_summary_pdf"),
 ]
 
 # Clinician link: made and revoked on the sharing page; the token in the path opens the summary
 urlpatterns += [
     path(
         f"{patient}sharing/clinician-links/",
-        views.clinician_link_create,
+        sharing.clinician_link_create,
         name="clinician_link_create",
     ),
     path(
         f"{patient}sharing/clinician-links/<int:pk>/revoke/",
-        views.clinician_link_revoke,
+        sharing.clinician_link_revoke,
         name="clinician_link_revoke",
     ),
-    path("c/<str:token>/", views.clinician_summary, name="clinician_summary"),
-    path("c/<str:token>/summary.pdf", views.clinician_summary_pdf, name="clinician_summary_pdf"),
+    path("c/<str:token>/", summary.clinician_summary, name="clinician_summary"),
+    path("c/<str:token>/summary.pdf", summary.clinician_summary_pdf, name="clinician_summary_pdf"),
 ]
 
 # Everything, for the owner (the account page's "Your data")
 urlpatterns += [
-    path(f"{patient}export-all.json", views.export_everything, name="export_everything"),
+    path(f"{patient}export-all.json", exports.export_everything, name="export_everything"),
 ]
