@@ -89,7 +89,7 @@ def test_with_htmx_a_very_high_reading_shows_its_alert_in_place(client_for, pati
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="diary-main">')
     assert "Act now:" in page
-    assert "Blood pressure 185/95 mmHg on 2025-03-10" in page
+    assert "Blood pressure 185/95 mmHg on 10 Mar 2025" in page
     assert 'href="/learn/when-to-call/#high-blood-pressure"' in page
     assert "<td>185/95</td>" in page
 

@@ -138,7 +138,7 @@ def test_the_day_page_shows_the_ticks_and_the_emergency(client_for, patient, own
     assert not re.search(r'name="symptom_chest_pain"[^>]*checked', page)
     assert "Act now:" in page
     assert "Signs of a possible blood clot" in page
-    assert "Ticked “One leg swollen or painful” on 2025-03-07" in page
+    assert "Ticked “One leg swollen or painful” on 7 Mar 2025" in page
     assert 'href="/learn/when-to-call/#blood-clots"' in page
     # Someone who may only view reads the values.
     page = client_for(viewer).get(day_url(patient, on)).content.decode()

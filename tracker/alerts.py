@@ -60,6 +60,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker.dates import day_text
 from tracker.symptoms import (
     BELLY_PAIN,
     CHEST_PAIN,
@@ -533,6 +534,63 @@ def latest_per_rule(alerts: Iterable[Alert]) -> list[Alert]:
     return _sorted(seen.values())
 
 
+@dataclass(frozen=True)
+class AlertGroup:
+    """The alerts of one rule, newest first: "Weight up 1 kg in 1 day: 3 days", with the days
+    listed inside. A rule has one severity, so the group has it too."""
+
+    rule: str
+    severity: str
+    alerts: tuple[Alert, ...]
+
+    @property
+    def latest(self) -> Alert:
+        return self.alerts[0]
+
+    @property
+    def title(self) -> str:
+        return self.latest.title
+
+    @property
+    def dates(self) -> list[date]:
+        """The days it fired, newest first (a rule fires at most once a day)."""
+        return sorted({alert.triggered_on for alert in self.alerts}, reverse=True)
+
+    @property
+    def days(self) -> int:
+        return len(self.dates)
+
+    @property
+    def first(self) -> date:
+        return self.dates[-1]
+
+    @property
+    def last(self) -> date:
+        return self.dates[0]
+
+    @property
+    def severity_word(self) -> str:
+        return str(SEVERITY_WORDS[self.severity])
+
+
+def group_by_rule(alerts: Iterable[Alert]) -> list[AlertGroup]:
+    """One group per rule, in `evaluate`'s order: most pressing first, then the group with the
+    newest alert, then the rules' order. Within a group, the newest alert first. A 3-day dipstick
+    run alerts every day it lasts: grouped, the diary and the summary list it once."""
+    by_rule: dict[str, list[Alert]] = {}
+    for alert in _sorted(alerts):
+        by_rule.setdefault(alert.rule, []).append(alert)
+    groups = [AlertGroup(rule, items[0].severity, tuple(items)) for rule, items in by_rule.items()]
+    return sorted(
+        groups,
+        key=lambda group: (
+            _SEVERITY_ORDER[group.severity],
+            -group.last.toordinal(),
+            RULES.index(group.rule),
+        ),
+    )
+
+
 # Text helpers ------------------------------------------------------------------------------------
 
 
@@ -578,7 +636,7 @@ def temperature_text(value: Decimal | Fraction, unit: str) -> str:
 def _weight_reading(day: DayReadings) -> str:
     return str(
         _("Weight %(weight)s on %(date)s")
-        % {"weight": weight_text(day.weight, day.weight_unit), "date": day.date.isoformat()}
+        % {"weight": weight_text(day.weight, day.weight_unit), "date": day_text(day.date)}
     )
 
 
@@ -587,7 +645,7 @@ def _temperature_reading(day: DayReadings) -> str:
         _("Temperature %(temperature)s on %(date)s")
         % {
             "temperature": temperature_text(day.temperature, day.temperature_unit),
-            "date": day.date.isoformat(),
+            "date": day_text(day.date),
         }
     )
 
@@ -595,7 +653,7 @@ def _temperature_reading(day: DayReadings) -> str:
 def _dipstick_reading(day: DayReadings) -> str:
     return str(
         _("Dipstick protein %(grade)s on %(date)s")
-        % {"grade": _grade_label(day.dipstick), "date": day.date.isoformat()}
+        % {"grade": _grade_label(day.dipstick), "date": day_text(day.date)}
     )
 
 
@@ -613,7 +671,7 @@ def _swelling_reading(site: str, grade: int, day: date) -> str:
             "site": _SITE_LABELS.get(site, site),
             "grade": grade,
             "label": SWELLING_GRADE_LABELS.get(min(max(grade, 0), 3)),
-            "date": day.isoformat(),
+            "date": day_text(day),
         }
     )
 
@@ -839,7 +897,7 @@ def _bp_readings(day: DayReadings, readings) -> list[str]:
     return [
         str(
             _("Blood pressure %(systolic)s/%(diastolic)s mmHg on %(date)s")
-            % {"systolic": top, "diastolic": bottom, "date": day.date.isoformat()}
+            % {"systolic": top, "diastolic": bottom, "date": day_text(day.date)}
         )
         for top, bottom in readings
     ]
@@ -997,7 +1055,7 @@ def _less_urine_alerts(context: _Context) -> list[Alert]:
             severity=CALL,
             title=str(_("Much less urine than usual")),
             triggered_on=day.date,
-            readings=[str(_("Less urine than usual on %(date)s") % {"date": day.date.isoformat()})],
+            readings=[str(_("Less urine than usual on %(date)s") % {"date": day_text(day.date)})],
             what_to_do=str(
                 _("Call your care team today. If you pass no urine at all, call them now.")
             ),
@@ -1012,7 +1070,7 @@ def _less_urine_alerts(context: _Context) -> list[Alert]:
 def _ticked_readings(day: DayReadings, codes: Sequence[str]) -> list[str]:
     """One line per ticked item of `codes` on the day, in the checklist's order."""
     return [
-        str(_("Ticked “%(item)s” on %(date)s") % {"item": label, "date": day.date.isoformat()})
+        str(_("Ticked “%(item)s” on %(date)s") % {"item": label, "date": day_text(day.date)})
         for label in symptom_labels(set(codes) & day.symptoms)
     ]
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from tracker import units
+from tracker import dates, units
 from tracker.models import SWELLING_FIELDS, SWELLING_WORDS, DiaryDay
 
 register = template.Library()
@@ -30,6 +30,24 @@ def temperature(celsius, patient) -> str:
     return (
         f"{units.rounded(units.temperature_in(celsius, unit), 1)} {units.temperature_symbol(unit)}"
     )
+
+
+@register.filter
+def day_text(day) -> str:
+    """A day in running text, the portal's one format (tracker.dates): "26 Nov 2026"."""
+    return "" if day is None else dates.day_text(day)
+
+
+@register.filter
+def span_to(first, last) -> str:
+    """{{ first|span_to:last }}: "8 Feb to 4 Mar 2026" (tracker.dates.span_text)."""
+    return dates.span_text(first, last)
+
+
+@register.filter
+def heading_date(day) -> str:
+    """A day in a page heading (tracker.dates): "Thursday 26 November 2026"."""
+    return "" if day is None else dates.heading_date(day)
 
 
 @register.filter
