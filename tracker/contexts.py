@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker import alerts, egfr, remission, units
 from tracker.guides import guide_url
 from tracker.models import (
+    AlertContact,
     BloodPressure,
     DiaryDay,
     LabKind,
@@ -51,6 +52,66 @@ def shown(found: Sequence[alerts.Alert]) -> list[ShownAlert]:
     return [ShownAlert(alert, guide_url(alert.guide_slug, alert.guide_anchor)) for alert in found]
 
 
+# Alert groups and "I contacted the care team" marks (issue #11) --------------------------------
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """An alert group (alerts.group_by_rule) as the diary and day pages show it: its latest alert
+    in full, the days it fired, and the marks "I contacted the care team" by the day they are on.
+    The mark form acts on the latest alert."""
+
+    group: alerts.AlertGroup
+    guide_url: str
+    contacts: dict[date, AlertContact] = field(default_factory=dict)
+
+    @property
+    def alert(self) -> alerts.Alert:
+        return self.group.latest
+
+    @property
+    def severity_class(self) -> str:
+        return ShownAlert(self.alert, self.guide_url).severity_class
+
+    @property
+    def contact(self) -> AlertContact | None:
+        """The mark on the latest alert, if any."""
+        return self.contacts.get(self.alert.triggered_on)
+
+    @property
+    def days(self) -> list[tuple[date, AlertContact | None]]:
+        """Each day the rule fired, newest first, with its mark."""
+        return [(on, self.contacts.get(on)) for on in self.group.dates]
+
+    @property
+    def dom_id(self) -> str:
+        """The element id htmx swaps after a mark: one per rule and day."""
+        return f"alert-{self.group.rule}-{self.alert.triggered_on.isoformat()}"
+
+
+def shown_groups(patient: Patient, found: Sequence[alerts.Alert]) -> list[ShownGroup]:
+    """The alerts grouped by rule, with their marks: one query, and none without alerts."""
+    groups = alerts.group_by_rule(found)
+    marks: dict[tuple[str, date], AlertContact] = {}
+    if groups:
+        days = [on for group in groups for on in group.dates]
+        for mark in patient.alert_contacts.filter(
+            rule__in=[group.rule for group in groups], triggered_on__range=(min(days), max(days))
+        ):
+            marks[mark.rule, mark.triggered_on] = mark
+    return [
+        ShownGroup(
+            group,
+            guide_url(group.latest.guide_slug, group.latest.guide_anchor),
+            {on: marks[group.rule, on] for on in group.dates if (group.rule, on) in marks},
+        )
+        for group in groups
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+
+
 @dataclass
 class RecentDay:
     """One calendar date of the recent-days table (a date nobody logged has `day=None`)."""
@@ -70,6 +131,7 @@ class DiaryWindow:
     alerts: list[ShownAlert]
     inactive_rules: list[str]
     is_child: bool
+    groups: list[ShownGroup] = field(default_factory=list)  # the alerts by rule, with marks
 
     @property
     def end_day(self) -> DiaryDay | None:
@@ -131,6 +193,7 @@ def diary_window(
             thresholds, is_child=is_child, on_immunosuppression=on_immunosuppression
         ),
         is_child=is_child,
+        groups=shown_groups(patient, found),
     )
 
 

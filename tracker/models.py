@@ -1184,3 +1184,43 @@ class SummaryPrint(models.Model):
 
     def __str__(self):
         return f"{self.patient} summary {self.start.isoformat()} to {self.end.isoformat()}"
+
+
+# Alerts: "I contacted the care team" (issue #11) --------------------------------------------------
+
+ALERT_CONTACT_NOTE_LENGTH = 200
+
+
+class AlertContact(models.Model):
+    """A mark "I contacted the care team" on one alert: the rule and the day it fired, for one
+    patient. Alerts are computed, never stored (tracker.alerts); the mark is what a person did.
+
+    Made and removed by the owner or a caregiver who may edit (tracker.views.alerts).
+    `marked_by_name` keeps the name as it was, like AccessLog.who, so the diary still says who
+    marked it after that person's account is gone. Goes with the patient (all its rows cascade).
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alert_contacts")
+    rule = models.CharField(max_length=40)  # a code of alerts.RULES, checked by the view
+    triggered_on = models.DateField(_("day of the alert"))
+    contacted_at = models.DateTimeField(_("contacted at"), default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_by_name = models.CharField(max_length=254)
+    note = models.CharField(_("note"), max_length=ALERT_CONTACT_NOTE_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["-triggered_on", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "rule", "triggered_on"], name="alert_contact_one_per_alert"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} {self.rule} {self.triggered_on.isoformat()} contacted"
+
+    def contacted_on(self) -> date:
+        """The day of the contact in the patient's time zone."""
+        return timezone.localdate(self.contacted_at, timezone=self.patient.tz)
