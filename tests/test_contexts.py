@@ -15,6 +15,7 @@ from tracker.contexts import (
     labs_overview,
     one_day,
 )
+from tracker.dates import day_text
 from tracker.models import BloodPressure, LabResult, Purpose
 
 pytestmark = pytest.mark.django_db
@@ -167,4 +168,4 @@ def test_the_overview_compares_the_upcr_as_typed_with_albumin_and_dipsticks():
     assert labs_overview(child, labs, TODAY).remission.category == remission.NO_REMISSION
     make_day(child, on(1), dipstick=4)
     labs = [lab(child, "upcr", "10", "mg/mmol", canonical="0.088417", day=on(5))]
-    assert "(" + on(1).isoformat() + ")" in labs_overview(child, labs, TODAY).remission.watch
+    assert "(" + day_text(on(1)) + ")" in labs_overview(child, labs, TODAY).remission.watch

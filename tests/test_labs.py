@@ -197,7 +197,7 @@ def test_the_baseline_before_treatment_is_preferred(client_for, patient, owner):
     make_medication(patient, Purpose.STEROID, date(2025, 1, 6))
     page = client_for(owner).get(url(patient)).content.decode()
     assert "Meets the complete remission definition" in page
-    assert "The highest UPCR in the 90 days before your first treatment on 2025-01-06." in page
+    assert "The highest UPCR in the 90 days before your first treatment on 6 Jan 2025." in page
 
 
 def test_a_high_result_after_a_complete_remission_is_a_relapse(client_for, patient, owner):
@@ -324,7 +324,7 @@ def test_a_complete_remission_with_high_latest_dipsticks_carries_a_watch_note(
         page = page_text(client_for(owner), who)
         assert "Meets the complete remission definition" in page
         assert (
-            "Your latest dipsticks are 3+ or higher (2025-03-08, 2025-03-09). If this lasts 3 "
+            "Your latest dipsticks are 3+ or higher (8 Mar 2025, 9 Mar 2025). If this lasts 3 "
             "days in a row, it is the relapse sign: contact your care team." in page
         )
 
