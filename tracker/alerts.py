@@ -26,6 +26,10 @@ triggered it, what to do, and the guide section (`when-to-call#<anchor>`) that e
 | child_exposure       | a child on immune-suppressing medicine: "contact with        | call      |
 |                      | chickenpox or measles" or "vomiting or diarrhea" ticked      |           |
 
+`group_by_rule` turns the alerts of one rule into one group (its days newest first), for the
+diary page and the visit summary alike. Days in the texts are written the portal's one way
+(tracker.dates.day_text: "26 Nov 2026").
+
 Severities, most pressing first: emergency (call the emergency number), urgent (call the care team
 now), call (contact the care team today), info (good news to pass on).
 

@@ -29,8 +29,8 @@ def back_of(request) -> str:
 
 
 def shown_group(patient: Patient, rule: str, day: date, back: str) -> ShownGroup:
-    """The alert group whose latest alert is `rule` on `day`, as the page it came from shows it
-    (the diary's groups span a week, a day page's one day); 404 when no such alert fired."""
+    """The group holding `rule`'s alert on `day`, as the page it came from shows it (the diary's
+    groups span a week, a day page's one day); 404 when no such alert fired."""
     if rule not in alerts.RULES or patient.date_problem(day):
         raise Http404
     today = patient.today()
