@@ -15,6 +15,7 @@ Recovery needs nothing: the next request opens a new connection. The log says so
 """
 
 import logging
+import sqlite3
 import sys
 import threading
 import time
@@ -29,8 +30,20 @@ from django.utils.cache import add_never_cache_headers
 logger = logging.getLogger("fsgs_portal.outage")
 
 # Errors that mean "the database cannot be reached or cannot answer now". Django wraps the
-# drivers' errors (psycopg's, sqlite3's) in these, connection failures included.
-DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+# drivers' errors (psycopg's, sqlite3's) in its own, connection failures included; the drivers'
+# own classes are listed too, for one that escapes the wrapping.
+DATABASE_DOWN_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    sqlite3.OperationalError,
+    sqlite3.InterfaceError,
+)
+try:
+    import psycopg
+except ImportError:  # pragma: no cover - SQLite-only installs
+    pass
+else:
+    DATABASE_DOWN_ERRORS += (psycopg.OperationalError, psycopg.InterfaceError)
 RETRY_AFTER_SECONDS = 30
 LOG_INTERVAL_SECONDS = 30
 

@@ -4,11 +4,13 @@ connection raises OperationalError, as Django raises it for an unreachable Postg
 unopenable SQLite file; this works on both."""
 
 import logging
+import sqlite3
 from datetime import timedelta
 
+import psycopg
 import pytest
 import time_machine
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -170,3 +172,40 @@ def test_a_missing_page_gets_the_friendly_404_page(client, settings):
     page = response.content.decode()
     assert "We cannot find this page" in page
     assert 'href="/"' in page
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("server closed the connection unexpectedly"),
+        InterfaceError("connection already closed"),
+        sqlite3.OperationalError("unable to open database file"),
+        psycopg.OperationalError("connection failed: Connection refused"),
+    ],
+    ids=["django-operational", "django-interface", "sqlite3", "psycopg"],
+)
+def test_each_kind_of_connection_error_from_a_view_gets_the_503_page(browser, monkeypatch, error):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("fsgs_portal.views.render", fail)
+    assert_outage_page(browser.get(reverse("home")))
+
+
+def test_nothing_after_the_503_touches_the_database(browser, monkeypatch):
+    """A view that changed the session and added a message before the database went away: the
+    503 page is answered once, with no session save (its cookie is not even set)."""
+    from django.contrib import messages
+
+    def view_then_outage(request, *args, **kwargs):
+        request.session["draft"] = "kept in the browser only"
+        messages.info(request, "a message that would be stored")
+        monkeypatch.setattr(connection, "ensure_connection", _refuse)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("fsgs_portal.views.render", view_then_outage)
+    response = browser.get(reverse("home"))
+    assert_outage_page(response)
+    assert outage.outage_log.refused_total == 1
+    assert "sessionid" not in response.cookies
+    assert "messages" not in response.cookies
