@@ -70,6 +70,9 @@ MIDDLEWARE = [
     # Pages compressed for the browsers that ask (a 270-day summary page: 58 KB -> 14 KB). Django
     # pads each response against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
+    # Database down: a 503 page with Retry-After and one log line per interval (fsgs_portal/
+    # outage.py). Before the session and auth middleware, which use the database too.
+    "fsgs_portal.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

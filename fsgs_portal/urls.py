@@ -15,3 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tracker.urls")),
 ]
+
+# Friendly error pages that need no database (templates/404.html, 500.html, 503.html); a
+# database outage raised in middleware becomes the 503 page here.
+handler500 = "fsgs_portal.outage.server_error"

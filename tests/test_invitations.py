@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,6 +70,47 @@ def test_signing_up_through_the_link_returns_to_it_then_accepting_grants_the_rol
     assert grant.role == Role.VIEW
     assert grant.invited_by.email == "owner@example.org"
     assert Invitation.objects.get().accepted_by == rose
+    assert rose.email_confirmed_at is not None  # the invitation link was emailed to her
+
+
+def post_signup(client, token, email):
+    password = "a calm river at dawn"
+    return client.post(
+        reverse("signup") + f"?next=/invitations/{token}/",
+        {"email": email, "password1": password, "password2": password},
+    )
+
+
+def test_signing_up_through_the_link_with_another_address_needs_the_emailed_link(
+    client, invitation
+):
+    _, token = invitation
+    response = post_signup(client, token, "someone.else@example.org")
+    assert response["Location"] == reverse("signup_done")
+    assert User.objects.get(email="someone.else@example.org").email_confirmed_at is None
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[0].to == ["someone.else@example.org"]
+
+
+def test_signing_up_through_a_used_up_link_needs_the_emailed_link(client, invitation):
+    invite, token = invitation
+    invite.revoked_at = timezone.now()
+    invite.save()
+    response = post_signup(client, token, "rose@example.org")
+    assert response["Location"] == reverse("signup_done")
+    assert User.objects.get(email="rose@example.org").email_confirmed_at is None
+
+
+def test_signing_up_through_the_link_when_the_address_has_an_account_reveals_nothing_new(
+    client, invitation
+):
+    _, token = invitation
+    make_user("rose@example.org")
+    response = post_signup(client, token, "rose@example.org")
+    assert response["Location"] == reverse("signup_done")
+    assert "_auth_user_id" not in client.session
+    assert User.objects.filter(email="rose@example.org").count() == 1
+    assert mail.outbox[0].subject == "Someone tried to sign up with your email address"
 
 
 def test_an_unsafe_next_address_is_ignored(client):
@@ -80,7 +122,7 @@ def test_an_unsafe_next_address_is_ignored(client):
             "password2": "a calm river at dawn",
         },
     )
-    assert response["Location"] == reverse("patient_create")
+    assert response["Location"] == reverse("signup_done")  # not a step towards evil.example
 
 
 def test_logging_in_through_the_link_returns_to_it(client, invitation):

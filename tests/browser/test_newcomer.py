@@ -1,8 +1,10 @@
-"""A newcomer opens the home page, signs up, creates a patient profile, logs out and back in."""
+"""A newcomer opens the home page, signs up, confirms the email, logs in, creates a patient
+profile, logs out and back in."""
 
 import re
 
 import pytest
+from django.core import mail
 
 from tests.browser.conftest import assert_accessible
 
@@ -37,6 +39,22 @@ def test_newcomer_signs_up_creates_a_patient_logs_out_and_back_in(page):
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/signup/check-your-email/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert_accessible(page)
+
+    # The confirmation link, from the test outbox (the console in development).
+    (message,) = mail.outbox
+    assert message.to == [EMAIL]
+    link = next(line for line in message.body.splitlines() if "/accounts/confirm/" in line)
+    page.goto(link)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm my email address").click()
+    page.wait_for_url("**/accounts/login/?next=/patients/new/")
+    assert "Your email address is confirmed." in page.locator(".messages").inner_text()
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/patients/new/")
     assert_accessible(page)
 
