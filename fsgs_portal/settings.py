@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused (413) before anything reads it.
+    "fsgs_portal.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for the browsers that ask (a 270-day summary page: 58 KB -> 14 KB). Django
@@ -87,6 +89,16 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out log-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies, bounded on purpose (SECURITY.md "Logs, limits and outages"). The largest
+# body is a 2 MB diary import; REQUEST_MAX_BYTES refuses anything over 3 MB unread
+# (fsgs_portal/limits.py), uploads stay in memory up to that size (no health data in temporary
+# files), form fields (not files) may total 1 MB, and a form has at most 1,000 fields and 1 file.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 ROOT_URLCONF = "fsgs_portal.urls"
 WSGI_APPLICATION = "fsgs_portal.wsgi.application"
@@ -244,9 +256,21 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django's request loggers print the path ("Not Found: /c/<token>/"): tokens blanked first,
+    # by the rule every log uses (fsgs_portal/redaction.py).
+    "filters": {"redact_paths": {"()": "fsgs_portal.redaction.RedactPathsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["redact_paths"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_paths"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL) still show.
         "weasyprint": {"level": "WARNING"},
