@@ -166,14 +166,23 @@ LOGIN_REDIRECT_URL = "diary"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Log-in throttling: after 5 failures for the same account from the same address, refuse
-# log-ins for a cool-off period, then let the right password in again (no permanent lock-out).
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# Log-in throttling (fsgs_portal/throttle.py): failures are counted for one account from one
+# address, for one address across accounts and for one account across addresses, each with
+# its own limit; the count locks log-ins for the cool-off, which runs from the failure that
+# locked (tries during a lock do not extend it); then the right password works again.
+LOGIN_THROTTLE = [
+    (["username", "ip_address"], envint("AXES_FAILURE_LIMIT", 5)),
+    (["ip_address"], envint("AXES_ADDRESS_FAILURE_LIMIT", 30)),
+    (["username"], envint("AXES_ACCOUNT_FAILURE_LIMIT", 15)),
+]
+AXES_LOCKOUT_PARAMETERS = [params for params, _limit in LOGIN_THROTTLE]
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE[0][1]
+AXES_HANDLER = "fsgs_portal.throttle.ThrottleHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "fsgs_portal.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the log-in form field, though the user model keys on email
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Reverse proxies in front: the client address is the PROXY_COUNT-th X-Forwarded-For entry from
 # the right. One function finds it for throttling and the access log (django-ipware is not
 # installed, so without this axes would see only the proxy's address).
