@@ -274,6 +274,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"filters": ["redact_paths"]},
+        "django.security.csrf": {"filters": ["redact_paths"]},
         "django.server": {
             "handlers": ["console"],
             "filters": ["redact_paths"],

@@ -90,11 +90,47 @@ def test_a_request_line_is_redacted_and_anything_else_kept():
     assert redact_request_line("something else") == "something else"
 
 
-def test_django_s_not_found_warning_prints_no_token(client, caplog, db):
-    with caplog.at_level(logging.WARNING, logger="django.request"):
-        assert client.get(f"/c/{SECRET}/").status_code == 404
-    assert "Not Found: /c/[token]/" in caplog.text
-    assert SECRET not in caplog.text
+class Captured(logging.Handler):
+    """Formats each record as it arrives, on the logger itself (before the root's handlers)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def captured():
+    handler = Captured()
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security.csrf")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def test_django_s_not_found_warning_prints_no_token(client, captured, db):
+    assert client.get(f"/c/{SECRET}/").status_code == 404
+    assert f"Not Found: /c/{BLANK}/" in captured.lines
+    assert SECRET not in " ".join(captured.lines)
+
+
+def test_django_s_csrf_warning_prints_no_token(db, captured):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(f"/invitations/{SECRET}/").status_code == 403
+    assert any(f"/invitations/{BLANK}/" in line for line in captured.lines)
+    assert SECRET not in " ".join(captured.lines)
+
+
+def test_the_console_handler_redacts_whatever_reaches_it():
+    from django.conf import settings
+
+    assert "redact_paths" in settings.LOGGING["handlers"]["console"]["filters"]
 
 
 def test_the_filter_redacts_runserver_s_request_line():
