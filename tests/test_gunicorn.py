@@ -28,7 +28,9 @@ from tracker.models import ClinicianLink, Invitation, Role
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(settings.BASE_DIR)
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+# As README.md says to run it in production.
+CONFIG = "fsgs_portal/gunicorn.conf.py"
+COMMAND = [sys.executable, "-m", "gunicorn", "-c", CONFIG, "fsgs_portal.wsgi"]
 MADE_UP = "madeUpToken_0123456789abcdefghijklmnopqrstuv"
 
 
@@ -68,7 +70,7 @@ def server(django_db_setup, tmp_path_factory):
     }
     with output.open("wb") as out:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", "fsgs_portal/gunicorn.conf.py", "fsgs_portal.wsgi"],
+            COMMAND,
             cwd=BASE_DIR,
             env=env,
             stdout=out,
