@@ -2,6 +2,7 @@
 including pages added later, without each view remembering to log."""
 
 from fsgs_portal.middleware import client_address
+from fsgs_portal.redaction import redact_path
 from tracker.access import reached
 from tracker.models import AccessAction, AccessLog, Patient, Role
 
@@ -10,13 +11,9 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 def redacted_path(request) -> str:
     """The request's path for the log, with any secret token in it (a clinician link, an
-    invitation) replaced: the log shows what was opened, never a key that opens it."""
-    match = getattr(request, "resolver_match", None)
-    path = request.get_full_path()
-    token = match.kwargs.get("token") if match is not None else None
-    if token:
-        path = path.replace(token, "[token]")
-    return path[:500]
+    invitation) blanked by the one rule every log uses (fsgs_portal.redaction): the log shows
+    what was opened, never a key that opens it."""
+    return redact_path(request.get_full_path())
 
 
 def user_label(user) -> str:

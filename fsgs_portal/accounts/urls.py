@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from fsgs_portal import redirects
 from fsgs_portal.accounts import views
 from fsgs_portal.accounts.forms import ConfirmingSetPasswordForm, LoginForm
 
@@ -12,12 +13,12 @@ urlpatterns = [
     path("confirm/again/", views.email_confirm_resend, name="email_confirm_resend"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        redirects.LoginView.as_view(
             redirect_authenticated_user=True, authentication_form=LoginForm
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", redirects.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.account_delete, name="account_delete"),
     path(

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,16 +23,7 @@ from fsgs_portal.accounts.confirmation import (
 from fsgs_portal.accounts.forms import ResendConfirmationForm, SignupForm
 from fsgs_portal.accounts.models import User
 from fsgs_portal.accounts.reauth import PasswordConfirmForm
-
-
-def safe_next(request: HttpRequest) -> str | None:
-    """The ?next= address when it points into this site (an invitation, say), else None."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+from fsgs_portal.redirects import safe_next
 
 
 @login_not_required
