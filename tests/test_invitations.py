@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fsgs_portal.accounts.models import User
 from tests.factories import PASSWORD, make_user
+from tracker.invitations import PENDING_KEY
 from tracker.models import CareAccess, Invitation, Role
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +24,18 @@ def accept_url(token):
     return reverse("invitation_accept", args=[token])
 
 
-def test_anonymous_visitors_are_asked_to_sign_up_or_log_in_and_told_nothing_else(
+def test_the_landing_page_names_whose_diary_and_who_invited_then_asks_to_sign_up_or_log_in(
     client, invitation, patient
 ):
     _, token = invitation
     response = client.get(accept_url(token))
     page = response.content.decode()
     assert response.status_code == 200
-    assert patient.display_name not in page
-    assert "Olivia" not in page
+    assert "Olivia Owner invited you to Pat Patient’s diary." in page
+    assert "see the diary, but not change it" in page
     assert f"/accounts/signup/?next=/invitations/{token}/" in page
+    assert f"/accounts/login/?next=/invitations/{token}/" in page
+    assert client.session[PENDING_KEY] == token
 
 
 def test_anonymous_posts_go_to_log_in(client, invitation):
@@ -140,3 +143,85 @@ def test_get_is_safe_and_put_is_refused(client_for, invitation):
     client.get(accept_url(token))
     assert not CareAccess.objects.filter(user=rose).exists()
     assert client.put(accept_url(token)).status_code == 405
+
+
+# The invitation survives signing up or logging in from any link (kept in the session) ---------
+
+SIGNUP = {
+    "email": "rose@example.org",
+    "password1": "a calm river at dawn",
+    "password2": "a calm river at dawn",
+}
+
+
+def test_signing_up_from_the_menu_after_the_landing_page_comes_back_to_the_invitation(
+    client, invitation, patient
+):
+    _, token = invitation
+    client.get(accept_url(token))
+    response = client.post(reverse("signup"), SIGNUP)  # no ?next=: the menu's "Sign up"
+    assert response["Location"] == accept_url(token)
+    response = client.post(response["Location"])
+    assert response["Location"] == reverse("patient_diary", args=[patient.public_id])
+    assert PENDING_KEY not in client.session
+    diary = client.get(response["Location"])
+    assert diary.status_code == 200
+    assert "Pat Patient" in diary.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["", "?next=/learn/", "?next=/accounts/profile/"])
+def test_logging_in_with_any_next_comes_back_to_the_invitation(client, invitation, next_url):
+    _, token = invitation
+    make_user("rose@example.org")
+    client.get(accept_url(token))
+    response = client.post(
+        reverse("login") + next_url, {"username": "rose@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == accept_url(token)
+
+
+def test_the_token_is_used_for_one_log_in_only(client, invitation):
+    _, token = invitation
+    rose = make_user("rose@example.org")
+    client.get(accept_url(token))
+    client.post(reverse("login"), {"username": rose.email, "password": PASSWORD})
+    assert PENDING_KEY not in client.session
+    client.logout()
+    response = client.post(reverse("login"), {"username": rose.email, "password": PASSWORD})
+    assert response["Location"] != accept_url(token)
+
+
+def test_a_cancelled_invitation_in_the_session_does_not_redirect(client, invitation):
+    saved, token = invitation
+    make_user("rose@example.org")
+    client.get(accept_url(token))
+    Invitation.objects.filter(pk=saved.pk).update(revoked_at=timezone.now())
+    response = client.post(
+        reverse("login") + "?next=/learn/", {"username": "rose@example.org", "password": PASSWORD}
+    )
+    assert response["Location"] == "/learn/"
+
+
+def test_other_log_ins_are_not_redirected(client):
+    make_user("rose@example.org")
+    response = client.post(
+        reverse("login") + "?next=/learn/", {"username": "rose@example.org", "password": PASSWORD}
+    )
+    assert response["Location"] == "/learn/"
+
+
+def test_a_failed_log_in_keeps_the_invitation_for_the_next_try(client, invitation):
+    _, token = invitation
+    make_user("rose@example.org")
+    client.get(accept_url(token))
+    response = client.post(reverse("login"), {"username": "rose@example.org", "password": "nope"})
+    assert response.status_code == 200
+    assert client.session[PENDING_KEY] == token
+
+
+def test_an_invalid_link_forgets_the_kept_token(client, invitation):
+    _, token = invitation
+    client.get(accept_url(token))
+    client.get(accept_url("x" * 43))
+    assert PENDING_KEY not in client.session
