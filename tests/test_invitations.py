@@ -225,3 +225,55 @@ def test_an_invalid_link_forgets_the_kept_token(client, invitation):
     client.get(accept_url(token))
     client.get(accept_url("x" * 43))
     assert PENDING_KEY not in client.session
+
+
+# A view-only caregiver is not invited to change things -----------------------------------------
+
+EDITING_WORDS = [
+    "Open a day to change it",
+    "Nothing changed",
+    "Add a reading",
+    "Delete this day",
+    "Add a result",
+    "Add a medicine",
+    "Add an event",
+    "Add a question",
+    "type it here",
+    "once you enter",
+]
+
+
+def patient_pages(patient, day):
+    pid = patient.public_id
+    return [
+        reverse("patient_diary", args=[pid]),
+        reverse("diary_day", args=[pid, day]),
+        reverse("lab_list", args=[pid]),
+        reverse("medication_list", args=[pid]),
+        reverse("event_list", args=[pid]),
+        reverse("question_list", args=[pid]),
+        f"/patients/{pid}/trends/",
+    ]
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_a_view_only_caregiver_sees_no_invitation_to_change_things(
+    request, client_for, patient, role
+):
+    from tests.factories import make_day
+
+    user = request.getfixturevalue(role)
+    day = patient.today() - timedelta(days=1)
+    make_day(patient, day)
+    make_day(patient, patient.today() - timedelta(days=2))
+    client = client_for(user)
+    found = set()
+    for path in patient_pages(patient, day):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        found |= {words for words in EDITING_WORDS if words in page}
+    if role == "viewer":
+        assert found == set()
+    else:
+        assert {"Open a day to change it", "Add a reading", "Delete this day"} <= found
