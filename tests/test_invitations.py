@@ -1,9 +1,11 @@
 """Accepting an invitation: sign up or log in through the link, then accept, once."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +279,57 @@ def test_a_view_only_caregiver_sees_no_invitation_to_change_things(
         assert found == set()
     else:
         assert {"Open a day to change it", "Add a reading", "Delete this day"} <= found
+
+
+# "Copy link" buttons for links shown once ---------------------------------------------------------
+
+
+def copy_button(page, field):
+    match = re.search(rf'<button [^>]*data-copy="{field}"[^>]*>', page)
+    assert match, field
+    return match.group(0)
+
+
+def test_a_new_invitation_link_has_a_copy_button_that_only_javascript_shows(
+    client_for, owner, patient
+):
+    response = client_for(owner).post(
+        reverse("sharing_invite", args=[patient.public_id]),
+        {"email": "rose@example.org", "role": Role.VIEW, "password": PASSWORD},
+    )
+    page = response.content.decode()
+    button = copy_button(page, "invitation-link")
+    assert " hidden" in button  # without JavaScript the field is copied by hand
+    assert 'data-copy-status="invitation-link-status"' in button
+    assert '<p id="invitation-link-status" class="small mb-0 mt-1" role="status"></p>' in page
+    assert page.count('src="/static/js/copy.js"') == 1
+    assert "Copy link" in page
+
+
+def test_a_new_clinician_link_has_a_copy_button(client_for, owner, patient):
+    response = client_for(owner).post(
+        reverse("clinician_link_create", args=[patient.public_id]),
+        {
+            "clinician-start": patient.today() - timedelta(days=13),
+            "clinician-end": patient.today(),
+            "clinician-days": 7,
+            "clinician-password": PASSWORD,
+        },
+    )
+    page = response.content.decode()
+    assert " hidden" in copy_button(page, "clinician-link")
+    assert 'id="clinician-link-status"' in page
+    assert 'src="/static/js/copy.js"' in page
+
+
+def test_the_sharing_page_loads_no_copy_script_without_a_new_link(client_for, owner, patient):
+    page = client_for(owner).get(reverse("sharing_page", args=[patient.public_id])).content
+    assert b"copy.js" not in page
+    assert b"data-copy=" not in page
+
+
+def test_the_copy_script_uses_the_clipboard_with_a_select_fallback():
+    script = (settings.BASE_DIR / "static" / "js" / "copy.js").read_text()
+    assert "navigator.clipboard" in script
+    assert ".select()" in script
+    assert "button.hidden = false" in script
