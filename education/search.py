@@ -11,7 +11,7 @@ list knows, nor a word the guides use: "foamy pee" is not "corrected" to "foamy 
 import difflib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +39,8 @@ class Hit:
     summary: str
     snippet: SafeString
     score: float
+    section_title: str = ""  # the guide's section that matches best, when one matches every word
+    section_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ def search(query: str, limit: int = 30) -> Results:
         guides = search_guides_postgres(groups)
     else:
         guides = search_guides_python(groups)
+    guides = with_sections(ranked(guides, limit), groups)
     everyday = tuple(
         (term.typed, " / ".join(a for a in term.alternatives if a != term.typed))
         for term in terms
@@ -190,7 +193,7 @@ def search(query: str, limit: int = 30) -> Results:
         query,
         tuple(words),
         corrected,
-        ranked(guides, limit),
+        guides,
         ranked(search_terms(groups), limit),
         everyday,
     )
@@ -198,6 +201,40 @@ def search(query: str, limit: int = 30) -> Results:
 
 def ranked(hits: list[Hit], limit: int) -> list[Hit]:
     return sorted(hits, key=lambda hit: (-hit.score, hit.title))[:limit]
+
+
+HEADING_RE = re.compile(r"^#{2,3} +(.+?) +\{#([\w-]+)\} *$", re.MULTILINE)
+MARKUP_RE = re.compile(r"[*_`>|#\[\]]|\]\([^)]*\)")
+
+
+def best_section(markdown: str, groups: list[tuple[str, ...]]) -> tuple[str, str] | None:
+    """(heading, anchor) of the section of a guide that matches every group best, if any."""
+    headings = list(HEADING_RE.finditer(markdown))
+    best, best_score = None, 0.0
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(markdown)
+        text = MARKUP_RE.sub(" ", markdown[heading.end() : end])
+        score = score_text(heading.group(1), "", text, groups)
+        if score > best_score:
+            best, best_score = (heading.group(1), heading.group(2)), score
+    return best
+
+
+def with_sections(hits: list[Hit], groups: list[tuple[str, ...]]) -> list[Hit]:
+    """Point each guide hit at its best-matching section ("foamy pee" → symptoms#foam)."""
+    if not hits:
+        return hits
+    markdown = {
+        guide.get_absolute_url(): guide.body_markdown
+        for guide in Guide.objects.only("slug", "body_markdown")
+    }
+    found = []
+    for hit in hits:
+        section = best_section(markdown.get(hit.url, ""), groups)
+        if section:
+            hit = replace(hit, section_title=section[0], section_url=f"{hit.url}#{section[1]}")
+        found.append(hit)
+    return found
 
 
 def score_text(title: str, summary: str, body: str, groups: list[tuple[str, ...]]) -> float:

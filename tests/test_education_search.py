@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from education.search import correct, everyday_words, highlight, search
+from education.search import best_section, correct, everyday_words, highlight, search
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,22 @@ def test_the_search_page_says_what_an_everyday_word_was_searched_as(client):
     page = client.get("/learn/search/", {"q": "foamy pee"}).content.decode()
     assert "Searched “pee” as <strong>urine</strong>." in page
     assert "Showing results for" not in page
+
+
+def test_a_guide_hit_points_at_the_section_that_matches():
+    sections = {hit.url: hit.section_url for hit in search("foamy pee").guides}
+    assert sections["/learn/symptoms/"] == "/learn/symptoms/#foam"
+    assert sections["/learn/home-monitoring/"] == "/learn/home-monitoring/#foam"
+    water = {hit.url: hit.section_url for hit in search("water pills").guides}
+    assert water["/learn/supportive-care/"] == "/learn/supportive-care/#diuretics"
+
+
+def test_no_section_is_named_when_no_section_has_every_word():
+    guide = "## Weight {#weight}\n\nStep on the scale.\n\n## Foam {#foam}\n\nLook at the bowl.\n"
+    assert best_section(guide, [("foam",), ("bowl",)]) == ("Foam", "foam")
+    assert best_section(guide, [("scale",), ("bowl",)]) is None
+
+
+def test_the_search_page_links_the_matching_section(client):
+    page = client.get("/learn/search/", {"q": "foamy pee"}).content.decode()
+    assert '<a href="/learn/symptoms/#foam">Foamy urine</a>' in page
