@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "fsgs_portal.middleware.PrivacyHeadersMiddleware",
     # After the view: logs caregivers' looks at patient pages and every change (AccessLog).
     "tracker.middleware.AccessLogMiddleware",
+    # After a log-in or sign-up, back to a pending invitation (tracker/invitations.py, issue #11).
+    "tracker.invitations.InvitationResumeMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -33,7 +33,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     """Sign up. The answer is the same whether or not the email has an account: a new account
     gets a confirmation link, the owner of a taken address gets a "someone tried to sign up"
     email, and both see the "check your email" page. Through an invitation link sent to this
-    address (?next=), the address is proven: the account is ready at once, as before."""
+    address (?next=, or kept in the session by the landing page), the address is proven: the
+    account is ready at once, as before."""
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "diary")
@@ -41,7 +42,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         existing = User.objects.filter(email__iexact=email).first()
-        if existing is None and invitation_proves(next_url, email):
+        if existing is None and invitation_proves(request, next_url, email):
             user = form.save(commit=False)
             user.email_confirmed_at = timezone.now()
             try:
@@ -52,7 +53,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Welcome! Your account is ready."))
-                return redirect(next_url)
+                # No `next`: the invitation kept in the session takes over (tracker.invitations).
+                return redirect(next_url or "diary")
         if existing is None:
             try:
                 with transaction.atomic():
@@ -69,20 +71,25 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
-def invitation_proves(next_url: str | None, email: str) -> bool:
-    """True when `next` is a working invitation link for this very address: it was emailed
-    there, so following it proves the address, as the confirmation link would."""
-    if not next_url:
-        return False
-    try:
-        match = resolve(urlsplit(next_url).path)
-    except Resolver404:
-        return False
-    if match.url_name != "invitation_accept":
-        return False
+def invitation_proves(request: HttpRequest, next_url: str | None, email: str) -> bool:
+    """True when the person came through a working invitation link for this very address, as
+    `next` or as the link the landing page kept in their session: it was emailed there, so
+    following it proves the address, as the confirmation link would."""
+    from tracker.invitations import PENDING_KEY
     from tracker.models import Invitation, hash_token
 
-    pending = Invitation.objects.pending().filter(token_hash=hash_token(match.kwargs["token"]))
+    tokens = [request.session.get(PENDING_KEY)]
+    if next_url:
+        try:
+            match = resolve(urlsplit(next_url).path)
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name == "invitation_accept":
+            tokens.append(match.kwargs["token"])
+    hashes = [hash_token(token) for token in tokens if token]
+    if not hashes:
+        return False
+    pending = Invitation.objects.pending().filter(token_hash__in=hashes)
     return pending.filter(email__iexact=email).exists()
 
 
