@@ -224,7 +224,8 @@ class Load:
         self.saves: list[Save] = []
         self.tasks = self.plan()
         self.next_task = 0
-        self.deadline = now() + args.time_cap
+        # The load stops at its own cap, or early enough to check and clean up within the run's.
+        self.deadline = min(now() + args.time_cap, args.total_cap - 25)
         self.elapsed = 0.0
 
     def plan(self) -> list[Task]:
@@ -293,7 +294,9 @@ class Load:
                 server = self.servers[task.instance]
                 ok = self.record(server.request(task.kind, "GET", path, cookies=self.cookies)).ok
             if not ok:
-                time.sleep(0.1)  # a person, or a browser, waits a moment before trying again
+                # A person waits a moment before trying again; without this an outage would
+                # burn through the planned requests in a second or two.
+                time.sleep(0.5)
 
     def run_save(self, save: Save) -> bool:
         path = f"/patients/{self.pid}/diary/{save.day.isoformat()}/"
@@ -418,15 +421,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(host: str, port: int, seconds: float) -> None:
+def admin_url(url: str) -> str:
+    """The same server and role, on the maintenance database `postgres`."""
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+
+
+def wait_until_accepting(url: str, seconds: float) -> None:
+    """Until PostgreSQL answers a query: its port opens while it still says "starting up"."""
+    import psycopg
+
     limit = time.monotonic() + seconds
-    while time.monotonic() < limit:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex((host, port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing answers on {host}:{port} after {seconds} s")
+    while True:
+        try:
+            with psycopg.connect(admin_url(url), connect_timeout=2) as connection:
+                connection.execute("SELECT 1")
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > limit:
+                raise
+            time.sleep(0.1)
 
 
 class ClusterPostgres:
@@ -445,7 +458,7 @@ class ClusterPostgres:
     def setup(self):
         if not self.online():
             self.ctl("start")
-        wait_for_port(self.host, self.port, 30)
+        wait_until_accepting(self.url, 30)
 
     def online(self) -> bool:
         with socket.socket() as sock:
@@ -458,7 +471,7 @@ class ClusterPostgres:
 
     def start(self):
         self.ctl("start")
-        wait_for_port(self.host, self.port, 30)
+        wait_until_accepting(self.url, 30)
         self.stopped = False
 
     def cleanup(self):
@@ -514,7 +527,7 @@ class PrivatePostgres:
     def start(self):
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off"
         self.pg_ctl("-o", options, "-l", str(self.folder / "log"), "-w", "start")
-        wait_for_port("127.0.0.1", self.port, 30)
+        wait_until_accepting(self.url, 30)
 
     def stop(self):
         self.pg_ctl("-m", "fast", "-w", "stop")
@@ -528,10 +541,8 @@ class PrivatePostgres:
 def recreate_database(url: str, drop_only=False) -> None:
     import psycopg
 
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(admin_url(url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             connection.execute(f'CREATE DATABASE "{name}"')
@@ -579,7 +590,8 @@ class AppServers:
     def start(self):
         for name in ["a", "b"]:
             port = free_port()
-            command = [PY, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+            # No control socket: both would take the same default path.
+            command = [PY, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
             config = next(
                 (
                     ROOT / "fsgs_portal" / candidate
@@ -909,6 +921,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--time-cap", type=float, default=120, help="seconds for the load")
+    parser.add_argument("--total-cap", type=float, default=175, help="seconds for everything")
     parser.add_argument("--restart-at", type=float, default=0.3, help="share of requests done")
     parser.add_argument("--outage-seconds", type=float, default=3)
     parser.add_argument("--grace", type=float, default=3, help="seconds of errors allowed after")
@@ -928,7 +941,7 @@ def main(argv=None) -> int:
 
     # A hard cap on the whole run: SIGALRM ends it, and the finally block cleans up.
     signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(int(args.time_cap + 150))
+    signal.alarm(int(args.total_cap))
 
     postgres = servers_local = load = None
     checks = Checks()
@@ -1006,8 +1019,6 @@ def main(argv=None) -> int:
         if load:
             load.deadline = 0  # workers stop taking tasks
         checks.add(False, f"the run itself: {type(error).__name__}: {error}")
-        if servers_local:
-            print(servers_local.tail())
     finally:
         signal.alarm(0)
         if servers_local:
@@ -1020,6 +1031,12 @@ def main(argv=None) -> int:
             except Exception as error:
                 checks.add(False, f"clean-up: {type(error).__name__}: {error}")
     checks.show()
+    if servers_local:
+        if checks.failed:
+            print(servers_local.tail(15))
+            print(f"gunicorn logs kept in {servers_local.logs}")
+        else:
+            shutil.rmtree(servers_local.logs, ignore_errors=True)
     say("done")
     return 1 if checks.failed else 0
 
