@@ -322,7 +322,7 @@ class Load:
         )
         if result.status == 302 and urllib.parse.urlsplit(result.location).path == path:
             save.outcome = "confirmed"
-        elif result.status == 200 and "Your changes were not saved" in result.body:
+        elif result.status == 200 and stale(result.body, path, read_version):
             save.outcome = "stale"
         elif result.status == 200:
             save.outcome = "invalid"  # the form refused the values: a bug in this script
@@ -330,6 +330,13 @@ class Load:
         else:
             save.outcome = "failed"
         return self.record(result).ok
+
+
+def stale(html: str, path: str, posted_version: int) -> bool:
+    """A refused stale edit shows the day as saved now: its form carries another version (a form
+    refused for its values carries the posted one back)."""
+    shown = parse_forms(html).forms.get(path, {}).get("version", [str(posted_version)])[0]
+    return shown != str(posted_version) or "Your changes were not saved" in html
 
 
 def form_errors(html: str) -> str:
@@ -771,23 +778,26 @@ def row_matches(row: dict, values: dict) -> bool:
     )
 
 
-def check_saves_in_database(checks: Checks, saves: list[Save], url: str, pid: str) -> str:
+def posted_by_day(saves: list[Save]) -> dict[date, list[Save]]:
+    """Saves whose form was read, by date: each may have posted (and may have been written)."""
     by_day: dict[date, list[Save]] = defaultdict(list)
     for save in saves:
-        if save.version is not None:  # the form was read, so a post may have happened
+        if save.version is not None:
             by_day[save.day].append(save)
-    rows, row_count, strays = database_rows(url, pid, sorted(by_day))
-    checks.add(row_count == len(rows), f"one row per patient and date ({row_count} rows)")
-    checks.add(strays == 0, f"no load-test row outside the posted dates ({strays} found)")
-    lost, half, unexplained, double_winners, skipped = [], [], [], [], []
-    for day, attempts in by_day.items():
+    return by_day
+
+
+def judge_saves(saves: list[Save], rows: dict[date, dict]) -> dict[str, list]:
+    """What is wrong between the saves the client made and the rows in the database, by kind."""
+    wrong = {"lost": [], "half": [], "unexplained": [], "double_winners": [], "skipped": []}
+    for day, attempts in posted_by_day(saves).items():
         confirmed = [s for s in attempts if s.outcome == "confirmed"]
         versions = Counter(s.version for s in confirmed)
-        double_winners += [(day, v) for v, n in versions.items() if n > 1]
+        wrong["double_winners"] += [(day, v) for v, n in versions.items() if n > 1]
         row = rows.get(day)
         top = max(confirmed, key=lambda s: s.version, default=None)
         if top and (row is None or row["version"] < top.version):
-            lost.append(day)
+            wrong["lost"].append(day)
             continue
         if row is None:
             continue
@@ -795,20 +805,30 @@ def check_saves_in_database(checks: Checks, saves: list[Save], url: str, pid: st
         # went away between the commit and the answer): in both cases exactly one posted save.
         writers = [s for s in attempts if s.version == row["version"] and s.outcome != "stale"]
         if not any(row_matches(row, s.values) for s in writers):
-            (half if writers else unexplained).append(day)
+            wrong["half" if writers else "unexplained"].append(day)
         # Each save raises the version by one: every version up to the row's was written by a
         # save that was not refused.
         written = {s.version for s in attempts if s.outcome in {"confirmed", "failed"}}
         if not set(range(1, row["version"] + 1)) <= written:
-            skipped.append(day)
-    found = sum(1 for s in saves if s.outcome == "confirmed" and s.day in rows)
-    found = f"confirmed saves whose day is in the database: {found}"
+            wrong["skipped"].append(day)
+    return wrong
+
+
+def check_saves_in_database(checks: Checks, saves: list[Save], url: str, pid: str) -> str:
+    rows, row_count, strays = database_rows(url, pid, sorted(posted_by_day(saves)))
+    checks.add(row_count == len(rows), f"one row per patient and date ({row_count} rows)")
+    checks.add(strays == 0, f"no load-test row outside the posted dates ({strays} found)")
+    wrong = judge_saves(saves, rows)
+    lost, half = wrong["lost"], wrong["half"]
     checks.add(not lost, f"0 saves lost ({len(lost)} dates behind a confirmed save: {lost[:5]})")
     checks.add(not half, f"0 half-saved rows ({len(half)}: {half[:5]})")
+    unexplained, doubles = wrong["unexplained"], wrong["double_winners"]
     checks.add(not unexplained, f"every row is one posted save ({len(unexplained)} are not)")
-    checks.add(not double_winners, f"no two saves won the same version ({double_winners[:5]})")
+    checks.add(not doubles, f"no two saves won the same version ({doubles[:5]})")
+    skipped = wrong["skipped"]
     checks.add(not skipped, f"versions count the saves, none skipped ({skipped[:5]})")
-    return found
+    found = sum(1 for s in saves if s.outcome == "confirmed" and s.day in rows)
+    return f"confirmed saves whose day is in the database: {found}"
 
 
 def check_saves_over_http(checks, saves, server: Server, cookies, pid) -> str:
