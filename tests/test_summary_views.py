@@ -189,10 +189,13 @@ def test_the_page_shows_the_same_summary(demo_client, demo):
     assert content.count("<svg") >= 4
     # On a phone each timeline chart scrolls sideways at a readable size, by keyboard too.
     scrollers = re.findall(
-        r'<div class="chart-scroll" tabindex="0" role="region" aria-label="([^"]+)"><svg', content
+        r'<div class="chart-scroll" tabindex="0" role="region" aria-label="([^"]+)"'
+        r" data-scroll-latest><svg",
+        content,
     )
     assert len(scrollers) == content.count('<figure class="chart chart-timeline">')
     assert scrollers[0] == "Weight chart (scrolls sideways on small screens)"
+    assert 'src="/static/js/scroll-latest.js" defer' in content
 
 
 def test_the_glossary_links_exist(demo):
