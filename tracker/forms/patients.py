@@ -23,6 +23,7 @@ from tracker.models import (
     ALERT_SYSTOLIC_MIN,
     ALERT_WEIGHT_GAIN_RANGES,
     Patient,
+    Sex,
     time_zone_choices,
 )
 
@@ -156,7 +157,7 @@ class NewPatientForm(forms.ModelForm):
         help_texts = {
             "display_name": _("The name shown on the diary and the visit summary."),
             "birth_date": _(
-                "Needed for a child: the diary uses the children's rules. Optional for an adult "
+                "Needed for a child: the diary uses the children’s rules. Optional for an adult "
                 "(it lets the portal calculate kidney function, eGFR)."
             ),
             "sex": _("Optional. The eGFR formula (CKD-EPI 2021) uses the sex recorded at birth."),
@@ -166,6 +167,7 @@ class NewPatientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = [("", _("Not given")), *Sex.choices]
         if self.is_bound:  # the person's own choice, sent back with an error: keep it
             self.fields["time_zone"].widget.attrs.pop("data-detect-time-zone", None)
 

@@ -54,5 +54,5 @@ def patient_edit(request: HttpRequest, pid: str) -> HttpResponse:
     return render(
         request,
         "tracker/patient_form.html",
-        {"form": form, "patient": patient, "creating": False, "section": "profile"},
+        {"form": form, "patient": patient, "section": "profile"},
     )
