@@ -27,16 +27,34 @@
     }
   }
 
+  // The "another test" name and unit matter only for another test (a field with an error stays).
+  function showFieldsFor(form, units, kind) {
+    var isOther = kind === "other";
+    [
+      [form.elements.namedItem("other_name"), !kind || isOther],
+      [form.elements.namedItem("other_unit"), !kind || isOther],
+      [units, !isOther],
+    ].forEach(function (pair) {
+      var field = pair[0];
+      var wrapper = field && document.getElementById("div_" + field.id);
+      if (wrapper) {
+        wrapper.hidden = !pair[1] && !field.classList.contains("is-invalid");
+      }
+    });
+  }
+
   function setUp(units) {
     var form = units.form;
     var kind = form && form.elements.namedItem(units.getAttribute("data-lab-units"));
     if (!kind) {
       return;
     }
-    kind.addEventListener("change", function () {
+    function update() {
       filterUnits(units, kind.value);
-    });
-    filterUnits(units, kind.value);
+      showFieldsFor(form, units, kind.value);
+    }
+    kind.addEventListener("change", update);
+    update();
   }
 
   document.querySelectorAll("select[data-lab-units]").forEach(setUp);
