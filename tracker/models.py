@@ -338,6 +338,30 @@ class Patient(models.Model):
             self, "owner_user_id", None
         )
 
+    # Issue #11: the care team's numbers are a later, optional step after creating a diary. ----
+    CARE_TEAM_FIELDS = (
+        "care_team_phone",
+        "alert_weight_gain_1d",
+        "alert_weight_gain_7d",
+        "alert_systolic",
+        "alert_diastolic",
+        "crisis_systolic",
+        "crisis_diastolic",
+        "alert_fever",
+        "bp_target_systolic",
+        "bp_target_diastolic",
+        "baseline_upcr",
+        "biopsy_date",
+    )
+
+    @property
+    def has_care_team_numbers(self) -> bool:
+        """Whether any of the care team's numbers (or the FSGS type) is filled in on the profile:
+        until then the diary invites the person to add them."""
+        return self.fsgs_type != FsgsType.NOT_KNOWN or any(
+            getattr(self, name) not in (None, "") for name in self.CARE_TEAM_FIELDS
+        )
+
     def is_child(self, day=None) -> bool:
         """Under 18 on the given day (today by default); unknown age counts as adult rules off."""
         age = self.age_on(day or self.today())

@@ -401,6 +401,7 @@ class LabLine:
     baseline_on: date | None
     baseline_label: str
     decimals: int = 2
+    is_baseline: bool = False  # the latest result is the baseline itself (issue #11)
 
     @property
     def change(self) -> Decimal | None:
@@ -427,6 +428,8 @@ class LabLine:
 
     @property
     def change_text(self) -> str:
+        if self.is_baseline:
+            return str(_("baseline"))
         change = self.change
         if change is None:
             return "–"
@@ -470,11 +473,16 @@ def lab_lines(
             return units.from_canonical(kind, value, unit)
 
         latest_on, latest = values[-1]
+        is_baseline = False
         if kind == LabKind.UPCR:
             baseline = upcr_baseline
             base_value = None if baseline is None else show(baseline.value)
             base_on = None if baseline is None else baseline.date
             label = _remission_baseline_label(baseline)
+            # The latest UPCR is the baseline result itself: say so, not "±0 (0%)".
+            is_baseline = (
+                baseline is not None and baseline.result is not None and baseline.date == latest_on
+            )
         else:
             base_on, first = values[0]
             base_value, label = show(first), _("first on record")
@@ -493,6 +501,7 @@ def lab_lines(
                 baseline_on=base_on,
                 baseline_label=str(label),
                 decimals=decimals,
+                is_baseline=is_baseline,
             )
         )
     shown_egfr = [(day, value) for day, value in egfr_series if day <= period.end]
@@ -1043,7 +1052,9 @@ def build_summary(
             "date": status.upcr.date.isoformat(),
         }
         drop = remission.drop_from_baseline_percent(status.upcr, baseline)
-        if drop is not None:
+        if baseline is not None and baseline.result is not None and baseline.result == status.upcr:
+            remission_reading += ", " + _("the baseline")
+        elif drop is not None:
             remission_reading += ", " + (
                 _("%(drop)s%% below baseline") if drop >= 0 else _("%(drop)s%% above baseline")
             ) % {"drop": units.rounded(abs(drop), 0)}
