@@ -39,7 +39,11 @@
   document.addEventListener("htmx:afterSettle", function () {
     var status = document.querySelector("#save-status");
     if (status && status.querySelector(".save-done")) {
-      status.focus();
+      // On a phone it sits in the fixed bar, always on screen; on a wide screen new alerts
+      // above may have pushed it down, so bring it back into view if needed.
+      status.focus({ preventScroll: true });
+      var box = status.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) status.scrollIntoView({ block: "nearest" });
       return;
     }
     var invalid = document.querySelector(".day-form .is-invalid");

@@ -362,6 +362,9 @@ def diary_day_undo(request: HttpRequest, pid: str) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def blood_pressure_add(request: HttpRequest, pid: str, day: date) -> HttpResponse:
+    """One reading posted on its own. The pages now take new readings in the day form (one
+    save); this stays for pages opened before that change. Its errors show in the day form's
+    first row of new readings."""
     patient = patient_for(request.user, pid, write=True)
     valid_day(patient, day)
     back = "diary" if request.POST.get("back") == "diary" else "day"
