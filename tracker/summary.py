@@ -187,7 +187,8 @@ def completeness(days: Iterable[alerts.DayReadings], period: Period) -> Complete
     inside = [day for day in days if period.contains(day.date)]
     return Completeness(
         days=period.days,
-        diary_days=sum(1 for day in inside if day.swelling or day.foam is not None),
+        # A diary entry counts whatever it recorded (swelling and foam may be "not recorded").
+        diary_days=sum(1 for day in inside if day.logged or day.swelling or day.foam is not None),
         weight_days=sum(1 for day in inside if day.weight_kg is not None),
         dipstick_days=sum(1 for day in inside if day.dipstick is not None),
         blood_pressure_days=sum(1 for day in inside if day.blood_pressures),
