@@ -101,7 +101,7 @@ def test_a_day_links_to_the_days_around_it_but_not_to_tomorrow(client_for, patie
 def test_an_empty_past_day_can_be_logged_without_javascript(client_for, patient, editor):
     response = client_for(editor).post(url(patient), VALID)
     assert response.status_code == 302
-    assert response["Location"] == url(patient)
+    assert response["Location"] == url(patient) + "#save-status"
     day = DiaryDay.objects.get()
     assert (day.date, day.entered_by, day.weight_kg) == (DAY, editor, D("70.500"))
 
@@ -113,8 +113,8 @@ def test_an_edit_with_htmx_updates_the_day_in_place(client_for, patient, owner):
     )
     page = response.content.decode()
     assert "<html" not in page
-    assert "Saved. There is 1 alert." in page
-    assert "Severe swelling" in page
+    assert "Saved the entry for 3 Mar 2025." in page
+    assert 'New alert: <a href="#alerts-title">Severe swelling</a>' in page
     assert DiaryDay.objects.get().version == 2
 
 

@@ -190,10 +190,13 @@ def test_the_page_shows_the_same_summary(demo_client, demo):
     assert content.count("<svg") >= 4
     # On a phone each timeline chart scrolls sideways at a readable size, by keyboard too.
     scrollers = re.findall(
-        r'<div class="chart-scroll" tabindex="0" role="region" aria-label="([^"]+)"><svg', content
+        r'<div class="chart-scroll" tabindex="0" role="region" aria-label="([^"]+)"'
+        r" data-scroll-latest><svg",
+        content,
     )
     assert len(scrollers) == content.count('<figure class="chart chart-timeline">')
     assert scrollers[0] == "Weight chart (scrolls sideways on small screens)"
+    assert 'src="/static/js/scroll-latest.js" defer' in content
 
 
 def test_the_glossary_links_exist(demo):
@@ -480,3 +483,17 @@ def test_the_summary_page_explains_the_statuses_and_the_pdf_stays_short(client_f
     assert "No complete remission after 4 weeks of daily prednisone at full dose" in page
     text = flat(" ".join(pdf_pages(client.get(pdf_url(child)).content)))
     assert "What the remission statuses mean" not in text
+
+
+def test_the_summary_calls_the_first_upcr_the_baseline_not_0_percent_below(
+    client_for, owner, patient
+):
+    upcr_lab(patient, patient.today() - timedelta(days=5), "1.5", "g/g")
+    client = client_for(owner)
+    page = flat(html.unescape(client.get(summary_url(patient)).content.decode()))
+    assert "0% below baseline" not in page
+    assert "g/g on " in page
+    assert ", the baseline." in page
+    upcr_lab(patient, patient.today() - timedelta(days=1), "0.75", "g/g")
+    page = flat(html.unescape(client.get(summary_url(patient)).content.decode()))
+    assert "50% below baseline." in page

@@ -240,7 +240,10 @@ class DayReadings:
     `temperature` in `temperature_unit` "C"/"F") for the rules, and canonical (`weight_kg`,
     `temperature_c`) for charts and statistics. Give either: a day given only canonical values
     counts as typed in kg and °C; one given only typed values gets its canonical values by exact
-    conversion. Swelling 0-3 per site, foam 0-3, dipstick code 0-5."""
+    conversion. Swelling 0-3 per recorded site (a site not recorded is absent or None: it is
+    not a grade), foam 0-3 or None (not recorded), dipstick code 0-5. `logged` marks a day the
+    diary holds an entry for, whatever it recorded (a day of blood pressure readings alone has
+    none)."""
 
     date: date
     weight_kg: Decimal | None = None
@@ -256,6 +259,7 @@ class DayReadings:
     temperature_unit: str = CELSIUS
     # Codes ticked on the day's "Anything else today?" checklist (tracker.symptoms.CODES).
     symptoms: frozenset[str] = frozenset()
+    logged: bool = False
 
     def __post_init__(self):
         if self.weight is None and self.weight_kg is not None:

@@ -1024,6 +1024,9 @@ def _drop_sentence(drop: Decimal | None, baseline: Baseline | None, latest: Upcr
     """The drop from baseline, with the baseline in the latest result's unit."""
     if drop is None or baseline is None:
         return ""
+    if baseline.result is not None and baseline.result == latest:
+        # The baseline itself (say the first UPCR on record): "0% lower" would read as news.
+        return str(_("This result is the baseline: later results are compared with it."))
     if baseline.result is not None and baseline.result.unit == latest.unit:
         base = str(baseline.result)
     else:

@@ -188,7 +188,8 @@ def completeness(days: Iterable[alerts.DayReadings], period: Period) -> Complete
     inside = [day for day in days if period.contains(day.date)]
     return Completeness(
         days=period.days,
-        diary_days=sum(1 for day in inside if day.swelling or day.foam is not None),
+        # A diary entry counts whatever it recorded (swelling and foam may be "not recorded").
+        diary_days=sum(1 for day in inside if day.logged or day.swelling or day.foam is not None),
         weight_days=sum(1 for day in inside if day.weight_kg is not None),
         dipstick_days=sum(1 for day in inside if day.dipstick is not None),
         blood_pressure_days=sum(1 for day in inside if day.blood_pressures),
@@ -402,6 +403,7 @@ class LabLine:
     baseline_on: date | None
     baseline_label: str
     decimals: int = 2
+    is_baseline: bool = False  # the latest result is the baseline itself (issue #11)
 
     @property
     def change(self) -> Decimal | None:
@@ -428,6 +430,8 @@ class LabLine:
 
     @property
     def change_text(self) -> str:
+        if self.is_baseline:
+            return str(_("baseline"))
         change = self.change
         if change is None:
             return "–"
@@ -471,11 +475,16 @@ def lab_lines(
             return units.from_canonical(kind, value, unit)
 
         latest_on, latest = values[-1]
+        is_baseline = False
         if kind == LabKind.UPCR:
             baseline = upcr_baseline
             base_value = None if baseline is None else show(baseline.value)
             base_on = None if baseline is None else baseline.date
             label = _remission_baseline_label(baseline)
+            # The latest UPCR is the baseline result itself: say so, not "±0 (0%)".
+            is_baseline = (
+                baseline is not None and baseline.result is not None and baseline.date == latest_on
+            )
         else:
             base_on, first = values[0]
             base_value, label = show(first), _("first on record")
@@ -494,6 +503,7 @@ def lab_lines(
                 baseline_on=base_on,
                 baseline_label=str(label),
                 decimals=decimals,
+                is_baseline=is_baseline,
             )
         )
     shown_egfr = [(day, value) for day, value in egfr_series if day <= period.end]
@@ -1078,7 +1088,9 @@ def build_summary(
             "date": day_text(status.upcr.date),
         }
         drop = remission.drop_from_baseline_percent(status.upcr, baseline)
-        if drop is not None:
+        if baseline is not None and baseline.result is not None and baseline.result == status.upcr:
+            remission_reading += ", " + _("the baseline")
+        elif drop is not None:
             remission_reading += ", " + (
                 _("%(drop)s%% below baseline") if drop >= 0 else _("%(drop)s%% above baseline")
             ) % {"drop": units.rounded(abs(drop), 0)}

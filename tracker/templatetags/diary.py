@@ -63,12 +63,22 @@ def dipstick(code) -> str:
 
 
 @register.filter
+def grade(value) -> str:
+    """A foam or swelling grade for a table cell: the number, or a dash when not recorded."""
+    return "—" if value is None else str(value)
+
+
+@register.filter
 def swelling(day) -> str:
-    """The sites with any swelling, worst first: "legs, ankles or feet 2 (moderate), hands 1"."""
+    """The sites with any swelling, worst first: "legs, ankles or feet 2 (moderate), hands 1";
+    "none" when every recorded site is at 0, "not recorded" when no site has a grade."""
     if day is None:
         return ""
+    recorded = day.swelling
+    if not recorded:
+        return _("not recorded")
     graded = sorted(
-        ((grade, site) for site, grade in day.swelling.items() if grade),
+        ((grade, site) for site, grade in recorded.items() if grade),
         key=lambda item: -item[0],
     )
     if not graded:
