@@ -295,7 +295,7 @@ def test_today_starts_from_how_yesterday_felt_without_any_measurement(client_for
         note="tired",
     )
     page = client_for(owner).get(url(patient)).content.decode()
-    assert "Swelling, foam and medicines are filled in from Sunday 9 March." in page
+    assert "Swelling, foam and medicines are filled in from 9 Mar 2025." in page
     assert 'id="save-unchanged"' in page
     assert re.search(r'name="swelling_legs" value="2"[^>]*checked', page)
     assert re.search(r'name="foam" value="1"[^>]*checked', page)

@@ -187,7 +187,7 @@ def test_remission_status_names_the_rule_and_the_baseline(client_for, patient, o
     page = client_for(owner).get(url(patient)).content.decode()
     assert "Meets the partial remission definition" in page
     assert "KDIGO 2021: UPCR 0.3 to 3.5 g/g and more than 50% below baseline" in page
-    assert "4 g/g (6 January 2025). The first UPCR on record." in page
+    assert "4 g/g (6 Jan 2025). The first UPCR on record." in page
     assert 'href="/learn/understanding-your-results/#remission"' in page
 
 

@@ -78,7 +78,7 @@ def test_default_is_28_days_ending_today(client_for, owner, patient):
     assert response.context["period"].start == TODAY - timedelta(days=27)
     assert response.context["period"].end == TODAY
     page = response.content.decode()
-    assert "11 February 2025 to 10 March 2025: 28 of 28 days logged." in page
+    assert "11 Feb 2025 to 10 Mar 2025: 28 of 28 days logged." in page
     assert 'aria-current="true">28 days</a>' in page
 
 
