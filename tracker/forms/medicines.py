@@ -6,7 +6,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tracker.forms.fields import DateInput, check_plan_date, number_field, typed
+from tracker.forms.fields import DateInput, check_plan_date, column_limits, number_field, typed
 from tracker.models import (
     DoseStep,
     DoseUnit,
@@ -33,7 +33,9 @@ def clean_dose(value):
 class MedicationForm(forms.ModelForm):
     """A new medicine with its first dose."""
 
-    dose = number_field(_("Dose"), required=True, example="40")
+    dose = number_field(
+        _("Dose"), required=True, example="40", limits=column_limits(DoseStep, "dose")
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=DoseUnit.choices, initial=DoseUnit.MG)
     frequency = forms.ChoiceField(
         label=_("How often"), choices=Frequency.choices, initial=Frequency.ONCE_DAILY
@@ -77,7 +79,9 @@ class MedicationForm(forms.ModelForm):
 class DoseStepForm(forms.ModelForm):
     """One dated dose: a dose change, or one step of a taper."""
 
-    dose = number_field(_("Dose"), required=True, example="35")
+    dose = number_field(
+        _("Dose"), required=True, example="35", limits=column_limits(DoseStep, "dose")
+    )
 
     class Meta:
         model = DoseStep
