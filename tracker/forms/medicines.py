@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from tracker.forms.fields import DateInput, check_plan_date, column_limits, number_field, typed
 from tracker.models import (
@@ -127,6 +128,14 @@ class DoseStepForm(forms.ModelForm):
 
 
 class BaseDoseStepFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "Save at most %(num)d dose step at a time.",
+            "Save at most %(num)d dose steps at a time; add the rest after saving these.",
+            "num",
+        ),
+    }
+
     def clean(self):
         seen = set()
         for form in self.forms:
@@ -155,8 +164,16 @@ class BaseDoseStepFormSet(forms.BaseFormSet):
 
 
 TAPER_ROWS = 6
+# Issue #12: a posted TOTAL_FORMS is never trusted. absolute_max caps the forms Django builds
+# (its default lets 1,000 more through), validate_max turns a bigger count into a message.
+MAX_STEPS_AT_ONCE = 30
 DoseStepFormSet = forms.formset_factory(
-    DoseStepForm, formset=BaseDoseStepFormSet, extra=TAPER_ROWS, max_num=30, validate_max=True
+    DoseStepForm,
+    formset=BaseDoseStepFormSet,
+    extra=TAPER_ROWS,
+    max_num=MAX_STEPS_AT_ONCE,
+    absolute_max=MAX_STEPS_AT_ONCE,
+    validate_max=True,
 )
 
 
