@@ -112,21 +112,24 @@ def column_limits(model, name: str) -> ColumnLimits:
     return ColumnLimits(low=low, high=high)
 
 
+def not_a_number(text: str, example: str) -> forms.ValidationError:
+    """Why `text` is not one plain number, in words (built only when it is not)."""
+    if len(text) <= LONGEST_NUMBER:
+        if re.fullmatch(r"[+-]?[0-9.,]+[eE][+-]?[0-9]+", text, re.ASCII):
+            return forms.ValidationError(EXPONENT_ERROR % {"example": example}, code="exponent")
+        if re.fullmatch(r"[+-]?[0-9][0-9 .,\u00a0\u202f']*", text, re.ASCII):
+            return forms.ValidationError(SEPARATOR_ERROR % {"example": example}, code="separator")
+    return forms.ValidationError(
+        _("Type a number, like %(example)s.") % {"example": example}, code="invalid"
+    )
+
+
 def parse_number(text: str, example: str) -> Decimal:
     """A typed number: spaces around it dropped, a decimal point or one decimal comma ("72,5"),
     no exponent, NaN or infinity; trailing zeros after the decimals dropped ("70.50" is 70.5)."""
     text = text.strip().translate(MINUS_SIGNS)
-    invalid = forms.ValidationError(
-        _("Type a number, like %(example)s.") % {"example": example}, code="invalid"
-    )
-    if len(text) > LONGEST_NUMBER:
-        raise invalid
-    if not PLAIN_NUMBER.fullmatch(text):
-        if re.fullmatch(r"[+-]?[0-9.,]+[eE][+-]?[0-9]+", text, re.ASCII):
-            raise forms.ValidationError(EXPONENT_ERROR % {"example": example}, code="exponent")
-        if re.fullmatch(r"[+-]?[0-9][0-9 .,\u00a0\u202f']*", text, re.ASCII):
-            raise forms.ValidationError(SEPARATOR_ERROR % {"example": example}, code="separator")
-        raise invalid
+    if len(text) > LONGEST_NUMBER or not PLAIN_NUMBER.fullmatch(text):
+        raise not_a_number(text, example)
     if AMBIGUOUS_COMMA.fullmatch(text):
         raise forms.ValidationError(
             AMBIGUOUS_ERROR
