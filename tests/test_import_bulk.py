@@ -188,3 +188,18 @@ def test_bench_prints_the_import_beside_the_floor():
     assert " s  ×" in line
     assert "floor" in line
     assert not DiaryDay.objects.exists()  # each run is rolled back
+
+
+def test_a_write_the_database_refuses_saves_nothing_and_says_so(
+    client_for, owner, patient, monkeypatch
+):
+    from django.db import IntegrityError
+
+    def refused(*args, **kwargs):
+        raise IntegrityError("one_diary_day_per_patient_and_date")
+
+    monkeypatch.setattr(BloodPressure.objects, "bulk_create", refused)
+    page = upload(client_for(owner), patient, five_year_csv(YESTERDAY, days=20)).content.decode()
+    assert "The file could not be read. Nothing was saved." in page
+    assert "the diary may have changed at the same moment" in page
+    assert not DiaryDay.objects.exists()

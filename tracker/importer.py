@@ -15,7 +15,7 @@ the batches a backend needs for a long INSERT).
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,6 +240,22 @@ def import_rows(
         return result
     if not good:
         return result
+    try:
+        write(patient, user, good, existing, result)
+    except IntegrityError:
+        # A rule the row checks missed, or a day saved on the diary page while the file was
+        # written: the transaction is rolled back, so nothing was saved.
+        raise exports.FileProblem(
+            _(
+                "The days could not be saved: the diary may have changed at the same moment. "
+                "Try again."
+            )
+        ) from None
+    return result
+
+
+def write(patient: Patient, user, good: list[CheckedRow], existing: str, result) -> None:
+    """Save the checked rows in one transaction: skip or replace what is saved (see above)."""
     dates = {row.date for row in good}
     first, last = min(dates), max(dates)
     with transaction.atomic():
@@ -293,7 +309,6 @@ def import_rows(
         if replaced_days:
             DiaryDay.objects.bulk_update(replaced_days, REPLACED_FIELDS)
         BloodPressure.objects.bulk_create(new_readings)
-    return result
 
 
 # Every value a replaced day takes from the file (all but its identity and creation).
