@@ -2,15 +2,20 @@
 
 PostgreSQL: full-text search (weighted title > summary > body, English stemming, prefix match)
 with its own ranking and headlines. SQLite: the same ranking idea in Python over the 20-odd guides.
-Both legs correct misspelt words against the guides' own vocabulary first ("protien" → protein).
+Everyday words come first: "pee" is searched as urine, "water pills" as diuretic or water pill
+(education/content/synonyms.yaml, next to the glossary). Only then are misspelt words corrected
+against the guides' own vocabulary ("protien" → protein), and never a word or phrase the everyday
+list knows, nor a word the guides use: "foamy pee" is not "corrected" to "foamy piece".
 """
 
 import difflib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from django.db import connection
 from django.db.models import Count, Max
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +26,9 @@ WORD_RE = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 MIN_WORD = 3
 SNIPPET_CHARS = 180
 MARK_START, MARK_END = "\x02", "\x03"
+SYNONYMS_FILE = Path(__file__).resolve().parent / "content" / "synonyms.yaml"
+LONGEST_PHRASE = 3  # words in the longest everyday phrase looked up
+SAME_LENGTH_BELOW = 5  # a word this short is only corrected to one of the same length
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class Hit:
     summary: str
     snippet: SafeString
     score: float
+    section_title: str = ""  # the guide's section that matches best, when one matches every word
+    section_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Results:
     corrected: str | None  # the query as searched, when a word was corrected
     guides: list[Hit]
     terms: list[Hit]
+    everyday: tuple[tuple[str, str], ...] = ()  # ("pee", "urine"): also searched for
 
     @property
     def count(self) -> int:
@@ -66,16 +77,63 @@ def vocabulary() -> frozenset[str]:
     return _vocabulary((version["latest"], version["count"]))
 
 
+@lru_cache(maxsize=1)
+def everyday_words(path: Path = SYNONYMS_FILE) -> dict[str, tuple[str, ...]]:
+    """{"pee": ("urine",), "water pills": ("diuretic", "water pill"), …} from synonyms.yaml."""
+    table: dict[str, tuple[str, ...]] = {}
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        if not (entry.get("means") and entry.get("words")):
+            raise ValueError(f"{path.name}: entry {entry!r} needs `means` and `words`")
+        means = tuple(" ".join(words_of(str(m))) for m in entry["means"])
+        for word in entry["words"]:
+            table[" ".join(words_of(str(word)))] = means
+    return table
+
+
+@dataclass(frozen=True)
+class Term:
+    """What one typed word (or everyday phrase) is searched as: any of `alternatives`."""
+
+    typed: str
+    alternatives: tuple[str, ...]
+    everyday: bool = False
+
+
+def everyday_terms(raw: list[str], known: frozenset[str]) -> list[Term]:
+    """Group the typed words, longest everyday phrase first ("water pills" is one term)."""
+    table = everyday_words()
+    terms, i = [], 0
+    while i < len(raw):
+        for size in range(min(LONGEST_PHRASE, len(raw) - i), 0, -1):
+            typed = " ".join(raw[i : i + size])
+            means = table.get(typed) or table.get(typed.replace("-", " "))
+            if means:
+                # The typed word too, when the guides use it ("puffy"), never as a mere prefix.
+                own = (typed,) if typed in known and typed not in means else ()
+                terms.append(Term(typed, means + own, everyday=True))
+                i += size
+                break
+        else:
+            terms.append(Term(raw[i], (raw[i],)))
+            i += 1
+    return terms
+
+
+def close_match(word: str, known: frozenset[str]) -> str:
+    """The known word closest to an unknown one, or the word itself. A short word is only
+    corrected to one of the same length (a slip of one letter), never to a longer word."""
+    if len(word) < MIN_WORD or word in known or any(k.startswith(word) for k in known):
+        return word
+    pool = known if len(word) >= SAME_LENGTH_BELOW else [k for k in known if len(k) == len(word)]
+    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
+    return match[0] if match else word
+
+
 def correct(words: list[str], known: frozenset[str]) -> list[str]:
-    """Replace each unknown word with the closest known one, if one is close enough."""
-    fixed = []
-    for word in words:
-        if len(word) < MIN_WORD or word in known or any(k.startswith(word) for k in known):
-            fixed.append(word)
-            continue
-        match = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
-        fixed.append(match[0] if match else word)
-    return fixed
+    """Replace each unknown word with the closest known one, if one is close enough; an
+    everyday word (a key of synonyms.yaml) is known, not misspelt."""
+    table = everyday_words()
+    return [word if word in table else close_match(word, known) for word in words]
 
 
 def highlight(text: str, words: list[str], limit: int = SNIPPET_CHARS) -> SafeString:
@@ -113,14 +171,31 @@ def search(query: str, limit: int = 30) -> Results:
     raw = [w for w in words_of(query) if len(w) >= 2]
     if not raw:
         return Results(query, (), None, [], [])
-    words = correct(raw, vocabulary())
-    corrected = " ".join(words) if words != raw else None
+    known = vocabulary()
+    terms = [
+        term if term.everyday else Term(term.typed, (close_match(term.typed, known),))
+        for term in everyday_terms(raw, known)
+    ]
+    words = [term.typed if term.everyday else term.alternatives[0] for term in terms]
+    corrected = " ".join(words) if words != [term.typed for term in terms] else None
+    groups = [term.alternatives for term in terms]
     if connection.vendor == "postgresql":
-        guides = search_guides_postgres(words)
+        guides = search_guides_postgres(groups)
     else:
-        guides = search_guides_python(words)
+        guides = search_guides_python(groups)
+    guides = with_sections(ranked(guides, limit), groups)
+    everyday = tuple(
+        (term.typed, " / ".join(a for a in term.alternatives if a != term.typed))
+        for term in terms
+        if term.everyday and term.typed not in known
+    )
     return Results(
-        query, tuple(words), corrected, ranked(guides, limit), ranked(search_terms(words), limit)
+        query,
+        tuple(words),
+        corrected,
+        guides,
+        ranked(search_terms(groups), limit),
+        everyday,
     )
 
 
@@ -128,10 +203,45 @@ def ranked(hits: list[Hit], limit: int) -> list[Hit]:
     return sorted(hits, key=lambda hit: (-hit.score, hit.title))[:limit]
 
 
-def score_text(title: str, summary: str, body: str, words: list[str]) -> float:
+HEADING_RE = re.compile(r"^#{2,3} +(.+?) +\{#([\w-]+)\} *$", re.MULTILINE)
+MARKUP_RE = re.compile(r"[*_`>|#\[\]]|\]\([^)]*\)")
+
+
+def best_section(markdown: str, groups: list[tuple[str, ...]]) -> tuple[str, str] | None:
+    """(heading, anchor) of the section of a guide that matches every group best, if any."""
+    headings = list(HEADING_RE.finditer(markdown))
+    best, best_score = None, 0.0
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(markdown)
+        text = MARKUP_RE.sub(" ", markdown[heading.end() : end])
+        score = score_text(heading.group(1), "", text, groups)
+        if score > best_score:
+            best, best_score = (heading.group(1), heading.group(2)), score
+    return best
+
+
+def with_sections(hits: list[Hit], groups: list[tuple[str, ...]]) -> list[Hit]:
+    """Point each guide hit at its best-matching section ("foamy pee" → symptoms#foam)."""
+    if not hits:
+        return hits
+    markdown = {
+        guide.get_absolute_url(): guide.body_markdown
+        for guide in Guide.objects.only("slug", "body_markdown")
+    }
+    found = []
+    for hit in hits:
+        section = best_section(markdown.get(hit.url, ""), groups)
+        if section:
+            hit = replace(hit, section_title=section[0], section_url=f"{hit.url}#{section[1]}")
+        found.append(hit)
+    return found
+
+
+def score_text(title: str, summary: str, body: str, groups: list[tuple[str, ...]]) -> float:
+    """Every group must match somewhere, by any of its words (a title counts most)."""
     score = 0.0
-    for word in words:
-        word_pattern = prefix_pattern([word])
+    for group in groups:
+        word_pattern = prefix_pattern(list(group))
         in_title = len(word_pattern.findall(title))
         in_summary = len(word_pattern.findall(summary))
         in_body = min(len(word_pattern.findall(body)), 10)
@@ -141,10 +251,15 @@ def score_text(title: str, summary: str, body: str, words: list[str]) -> float:
     return score
 
 
-def search_guides_python(words: list[str]) -> list[Hit]:
+def flat(groups: list[tuple[str, ...]]) -> list[str]:
+    return [word for group in groups for word in group]
+
+
+def search_guides_python(groups: list[tuple[str, ...]]) -> list[Hit]:
     hits = []
+    words = flat(groups)
     for guide in Guide.objects.only("slug", "title", "summary", "plain_text"):
-        score = score_text(guide.title, guide.summary, guide.plain_text, words)
+        score = score_text(guide.title, guide.summary, guide.plain_text, groups)
         if score:
             hits.append(
                 Hit(
@@ -159,7 +274,22 @@ def search_guides_python(words: list[str]) -> list[Hit]:
     return hits
 
 
-def search_guides_postgres(words: list[str]) -> list[Hit]:
+def tsquery_text(groups: list[tuple[str, ...]]) -> str:
+    """ "(foam:* | foamy:*) & (water:* <-> pill:*)": every group, any of its words; each word
+    may be the start of a longer one (foam → foamy); words are [a-z0-9] only."""
+    parts = []
+    for group in groups:
+        alternatives = [
+            " <-> ".join(f"{word}:*" for word in phrase.split())
+            for phrase in group
+            if all(word.isalnum() for word in phrase.split())
+        ]
+        if alternatives:
+            parts.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
+    return " & ".join(parts)
+
+
+def search_guides_postgres(groups: list[tuple[str, ...]]) -> list[Hit]:
     from django.contrib.postgres.search import (
         SearchHeadline,
         SearchQuery,
@@ -167,8 +297,7 @@ def search_guides_postgres(words: list[str]) -> list[Hit]:
         SearchVector,
     )
 
-    # Each word may be the start of a longer one (foam → foamy); words are [a-z0-9] only.
-    tsquery = " & ".join(f"{word}:*" for word in words if word.isalnum())
+    tsquery = tsquery_text(groups)
     if not tsquery:
         return []
     query = SearchQuery(tsquery, search_type="raw", config="english")
@@ -200,11 +329,12 @@ def search_guides_postgres(words: list[str]) -> list[Hit]:
     ]
 
 
-def search_terms(words: list[str]) -> list[Hit]:
+def search_terms(groups: list[tuple[str, ...]]) -> list[Hit]:
     hits = []
+    words = flat(groups)
     for term in GlossaryTerm.objects.all():
         names = " ".join([term.term, *term.also])
-        score = score_text(names, "", term.definition, words)
+        score = score_text(names, "", term.definition, groups)
         if score:
             hits.append(
                 Hit(

@@ -65,11 +65,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused (413) before anything reads it.
+    "fsgs_portal.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for the browsers that ask (a 270-day summary page: 58 KB -> 14 KB). Django
     # pads each response against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
+    # Database down: a 503 page with Retry-After and one log line per interval (fsgs_portal/
+    # outage.py). Before the session and auth middleware, which use the database too.
+    "fsgs_portal.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,9 +89,21 @@ MIDDLEWARE = [
     "fsgs_portal.middleware.PrivacyHeadersMiddleware",
     # After the view: logs caregivers' looks at patient pages and every change (AccessLog).
     "tracker.middleware.AccessLogMiddleware",
+    # After a log-in or sign-up, back to a pending invitation (tracker/invitations.py, issue #11).
+    "tracker.invitations.InvitationResumeMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies, bounded on purpose (SECURITY.md "Logs, limits and outages"). The largest
+# body is a 2 MB diary import; REQUEST_MAX_BYTES refuses anything over 3 MB unread
+# (fsgs_portal/limits.py), uploads stay in memory up to that size (no health data in temporary
+# files), form fields (not files) may total 1 MB, and a form has at most 1,000 fields and 1 file.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 ROOT_URLCONF = "fsgs_portal.urls"
 WSGI_APPLICATION = "fsgs_portal.wsgi.application"
@@ -154,14 +171,23 @@ LOGIN_REDIRECT_URL = "diary"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Log-in throttling: after 5 failures for the same account from the same address, refuse
-# log-ins for a cool-off period, then let the right password in again (no permanent lock-out).
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# Log-in throttling (fsgs_portal/throttle.py): failures are counted for one account from one
+# address, for one address across accounts and for one account across addresses, each with
+# its own limit; the count locks log-ins for the cool-off, which runs from the failure that
+# locked (tries during a lock do not extend it); then the right password works again.
+LOGIN_THROTTLE = [
+    (["username", "ip_address"], envint("AXES_FAILURE_LIMIT", 5)),
+    (["ip_address"], envint("AXES_ADDRESS_FAILURE_LIMIT", 30)),
+    (["username"], envint("AXES_ACCOUNT_FAILURE_LIMIT", 15)),
+]
+AXES_LOCKOUT_PARAMETERS = [params for params, _limit in LOGIN_THROTTLE]
+AXES_FAILURE_LIMIT = LOGIN_THROTTLE[0][1]
+AXES_HANDLER = "fsgs_portal.throttle.ThrottleHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "fsgs_portal.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the log-in form field, though the user model keys on email
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Reverse proxies in front: the client address is the PROXY_COUNT-th X-Forwarded-For entry from
 # the right. One function finds it for throttling and the access log (django-ipware is not
 # installed, so without this axes would see only the proxy's address).
@@ -244,9 +270,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django's request loggers print the path ("Not Found: /c/<token>/"): tokens blanked first,
+    # by the rule every log uses (fsgs_portal/redaction.py).
+    "filters": {"redact_paths": {"()": "fsgs_portal.redaction.RedactPathsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["redact_paths"]},
+        "django.security.csrf": {"filters": ["redact_paths"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_paths"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL) still show.
         "weasyprint": {"level": "WARNING"},

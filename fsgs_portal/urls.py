@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from fsgs_portal import views
+from fsgs_portal import redirects, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,7 +10,11 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("learn/", include("education.urls")),
     path("accounts/", include("fsgs_portal.accounts.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(redirects.set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("tracker.urls")),
 ]
+
+# Friendly error pages that need no database (templates/404.html, 500.html, 503.html); a
+# database outage raised in middleware becomes the 503 page here.
+handler500 = "fsgs_portal.outage.server_error"

@@ -2,6 +2,8 @@
 
 import itertools
 
+from django.utils import timezone
+
 from fsgs_portal.accounts.models import User
 from tracker.models import (
     CareAccess,
@@ -19,6 +21,7 @@ _numbers = itertools.count(1)
 
 def make_user(email: str | None = None, password: str = PASSWORD, **fields) -> User:
     email = email or f"person{next(_numbers)}@example.org"
+    fields.setdefault("email_confirmed_at", timezone.now())  # as accounts that can log in are
     return User.objects.create_user(email=email, password=password, **fields)
 
 

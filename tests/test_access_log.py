@@ -218,3 +218,67 @@ def test_sharing_changes_read_as_what_was_done(client_for, owner, patient, viewe
         ]
     ]
     assert whats == ["removed a caregiver’s access", "sent an invitation"]
+
+
+# A refused form (errors shown again) is not a change --------------------------------------------
+
+
+def test_a_refused_diary_form_is_not_logged_as_a_change(client_for, owner, patient, editor):
+    refused = {**VALID, "weight": "7000"}
+    response = client_for(owner).post(diary(patient), refused)
+    assert response.status_code == 200  # the form comes back with its errors
+    assert not patient.diary_days.exists()
+    assert not AccessLog.objects.exists()  # the owner's look is not logged either
+    response = client_for(editor).post(diary(patient), refused)
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.user, row.action) == (editor, AccessAction.VIEW)  # a caregiver saw the page
+    client_for(editor).post(diary(patient), VALID)
+    assert AccessLog.objects.filter(action=AccessAction.CHANGE).get().user == editor
+
+
+def test_a_wrong_password_on_the_sharing_page_is_not_logged_as_a_change(client_for, owner, patient):
+    response = client_for(owner).post(
+        reverse("sharing_invite", args=[patient.public_id]),
+        {"email": "new@example.org", "role": "view", "password": "not my password at all"},
+    )
+    assert "That is not your password" in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+def test_a_change_answered_with_the_page_itself_is_still_logged(client_for, owner, patient):
+    """Sending an invitation shows the sharing page (200) with the new link: that is a change."""
+    from tests.factories import PASSWORD
+
+    response = client_for(owner).post(
+        reverse("sharing_invite", args=[patient.public_id]),
+        {"email": "new@example.org", "role": "view", "password": PASSWORD},
+    )
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.action, row.page, row.status) == (AccessAction.CHANGE, "sharing_invite", 200)
+
+
+def test_a_stale_post_that_writes_nothing_is_not_a_change(rf, patient, owner):
+    from django.http import HttpResponse
+
+    from tracker.middleware import AccessLogMiddleware
+
+    request = RequestFactory().post(diary(patient))
+    request.user = owner
+    request.session = {}
+    request.resolver_match = type("Match", (), {"kwargs": {"pid": patient.public_id}})()
+    request.resolver_match.view_name = "patient_diary"
+
+    def reads_only(request):
+        list(patient.diary_days.all())
+        return HttpResponse("the form again")
+
+    def writes(request):
+        make_day(patient, DAY)
+        return HttpResponse("saved")
+
+    AccessLogMiddleware(reads_only)(request)
+    assert not AccessLog.objects.exists()
+    AccessLogMiddleware(writes)(request)
+    assert AccessLog.objects.get().action == AccessAction.CHANGE

@@ -32,20 +32,30 @@ def test_it_hashes_new_passwords_with_argon2id(settings):
     assert user.password.startswith("argon2$argon2id$")
 
 
-def test_it_signs_up_logs_in_and_asks_for_the_patient(client):
+def test_it_signs_up_confirms_the_email_logs_in_and_asks_for_the_patient(client):
     response = signup(client)
     assert response.status_code == 302
+    assert response["Location"] == reverse("signup_done")
+    assert SESSION_KEY not in client.session  # not logged in before the address is confirmed
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/confirm/" in line)
+    confirmed = client.post(link.split("testserver", 1)[1])
+    assert confirmed["Location"] == reverse("login") + "?next=" + reverse("patient_create")
+    response = client.post(
+        confirmed["Location"], {"username": "new@example.org", "password": "a calm river at dawn"}
+    )
     assert response["Location"] == reverse("patient_create")
     user = User.objects.get(email="new@example.org")
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
-def test_it_lowercases_and_rejects_duplicate_emails(client):
+def test_it_lowercases_and_makes_no_duplicate_but_does_not_say_so(client):
     make_user("taken@example.org")
     response = signup(client, email="Taken@Example.org")
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signup_done")
+    assert "already exists" not in client.get(response["Location"]).content.decode()
     assert User.objects.count() == 1
+    assert User.objects.get().email == "taken@example.org"
 
 
 @pytest.mark.parametrize(

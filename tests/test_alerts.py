@@ -89,8 +89,8 @@ def test_it_names_the_weights_and_the_unconfirmed_default_for_the_1_day_rule():
     assert alert.triggered_on == on(1)
     assert alert.title == "Weight up 1.2 kg (2.6 lb) in 1 day"
     assert alert.readings == [
-        "Weight 70.0 kg (154.3 lb) on 2025-03-01",
-        "Weight 71.2 kg (157.0 lb) on 2025-03-02",
+        "Weight 70.0 kg (154.3 lb) on 1 Mar 2025",
+        "Weight 71.2 kg (157.0 lb) on 2 Mar 2025",
     ]
     assert "1.0 kg (2.2 lb) or more from one day to the next" in alert.rule_text
     assert "default your care team can change" in alert.rule_text
@@ -120,7 +120,7 @@ def test_it_counts_a_weight_exactly_7_days_before():
     days = weights("70.0", None, None, None, None, None, None, "72.0")
     (alert,) = only(alerts_for(days), "weight_gain_7d")
     assert alert.triggered_on == on(7)
-    assert alert.readings[0] == "Weight 70.0 kg (154.3 lb) on 2025-03-01"
+    assert alert.readings[0] == "Weight 70.0 kg (154.3 lb) on 1 Mar 2025"
     assert "2.0 kg (4.4 lb) or more over 7 days" in alert.rule_text
     assert "lowest weight in the 7 days before" in alert.rule_text
 
@@ -243,9 +243,9 @@ def test_it_names_each_day_of_the_dipstick_run():
     (alert,) = only(alerts_for(dipsticks(4, 4, 5)), "dipstick_relapse")
     assert alert.triggered_on == on(2)
     assert alert.readings == [
-        "Dipstick protein 3+ on 2025-03-01",
-        "Dipstick protein 3+ on 2025-03-02",
-        "Dipstick protein 4+ on 2025-03-03",
+        "Dipstick protein 3+ on 1 Mar 2025",
+        "Dipstick protein 3+ on 2 Mar 2025",
+        "Dipstick protein 4+ on 3 Mar 2025",
     ]
     assert "IPNA 2022" in alert.rule_text
     assert "also a useful sign for adults" in alert.rule_text
@@ -296,7 +296,7 @@ def test_it_runs_the_fever_rule_for_a_child():
 
 def test_it_shows_a_fever_in_both_units():
     (alert,) = alerts_for([day(0, temperature_c=D("38.0"))], immunosuppressed=True)
-    assert alert.readings == ["Temperature 38.0 °C (100.4 °F) on 2025-03-01"]
+    assert alert.readings == ["Temperature 38.0 °C (100.4 °F) on 1 Mar 2025"]
     assert "38.0 °C (100.4 °F) or higher" in alert.rule_text
     assert "call the same day" in alert.rule_text
     assert alert.severity == "call"
@@ -325,7 +325,7 @@ def test_it_flags_180_systolic_or_120_diastolic(reading, fires):
 def test_it_lists_only_the_high_readings_and_says_what_to_do():
     (alert,) = alerts_for([day(0, blood_pressures=((150, 90), (184, 100)))])
     assert alert.severity == "emergency"
-    assert alert.readings == ["Blood pressure 184/100 mmHg on 2025-03-01"]
+    assert alert.readings == ["Blood pressure 184/100 mmHg on 1 Mar 2025"]
     assert "rest for 5 minutes" in alert.what_to_do
     assert "measure again" in alert.what_to_do
     assert "contact your care team now" in alert.what_to_do
@@ -368,8 +368,8 @@ def test_it_names_the_swollen_sites_with_the_day_before():
     days = [day(0, swelling={"face": 2}), day(1, swelling={"face": 3, "legs": 1})]
     (alert,) = alerts_for(days)
     assert alert.readings == [
-        "Swelling of the face or around the eyes: grade 2 (moderate) on 2025-03-01",
-        "Swelling of the face or around the eyes: grade 3 (severe) on 2025-03-02",
+        "Swelling of the face or around the eyes: grade 2 (moderate) on 1 Mar 2025",
+        "Swelling of the face or around the eyes: grade 3 (severe) on 2 Mar 2025",
     ]
     assert alert.guide_anchor == "severe-swelling"
 
@@ -380,7 +380,7 @@ def test_it_names_the_swollen_sites_with_the_day_before():
 def test_it_flags_a_day_with_much_less_urine():
     (alert,) = alerts_for([day(0, less_urine=True), day(1, less_urine=False)])
     assert (alert.rule, alert.severity, alert.triggered_on) == ("less_urine", "call", on(0))
-    assert alert.readings == ["Less urine than usual on 2025-03-01"]
+    assert alert.readings == ["Less urine than usual on 1 Mar 2025"]
     assert alert.guide_anchor == "less-urine"
 
 
@@ -417,7 +417,7 @@ def test_it_uses_days_before_since_only_as_look_back():
     days = weights("70.0", "70.6", "71.2", "72.0")
     found = alerts_for(days, since=on(3))
     assert [(alert.rule, alert.triggered_on) for alert in found] == [("weight_gain_7d", on(3))]
-    assert found[0].readings[0] == "Weight 70.0 kg (154.3 lb) on 2025-03-01"
+    assert found[0].readings[0] == "Weight 70.0 kg (154.3 lb) on 1 Mar 2025"
 
 
 def test_it_raises_nothing_for_calm_days():
@@ -562,15 +562,15 @@ def test_alert_text_puts_the_typed_unit_first_and_the_limit_in_its_own_unit():
     )
     weight = next(alert for alert in in_lb if alert.rule == "weight_gain_1d")
     assert weight.title == "Weight up 3.3 lb (1.5 kg) in 1 day"
-    assert weight.readings[1] == "Weight 157.6 lb (71.5 kg) on 2026-03-02"
+    assert weight.readings[1] == "Weight 157.6 lb (71.5 kg) on 2 Mar 2026"
     assert "2.2 lb (1.0 kg) or more from one day to the next" in weight.rule_text
     fever = next(alert for alert in in_lb if alert.rule == "fever")
-    assert fever.readings == ["Temperature 100.8 °F (38.2 °C) on 2026-03-02"]
+    assert fever.readings == ["Temperature 100.8 °F (38.2 °C) on 2 Mar 2026"]
     assert "100.4 °F (38.0 °C) or higher" in fever.rule_text
     in_kg = evaluate(days, is_child=False, on_immunosuppression=True)
     weight_kg = next(a for a in in_kg if a.rule == "weight_gain_1d")
     assert weight_kg.title.startswith("Weight up 1.5 kg")
-    assert weight_kg.readings[1] == "Weight 157.6 lb (71.5 kg) on 2026-03-02"
+    assert weight_kg.readings[1] == "Weight 157.6 lb (71.5 kg) on 2 Mar 2026"
 
 
 def test_weight_gains_over_match_weight_gain_over_day_by_day():

@@ -51,7 +51,7 @@ def test_an_adults_crisis_line_is_180_or_120(reading, expected):
 def test_the_emergency_says_rest_measure_again_and_when_to_call_the_emergency_number():
     alert = evaluate(pressures((185, 100)), is_child=False, on_immunosuppression=False)[0]
     assert alert.title == "Very high blood pressure"
-    assert alert.readings == ["Blood pressure 185/100 mmHg on 2026-05-01"]
+    assert alert.readings == ["Blood pressure 185/100 mmHg on 1 May 2026"]
     assert "rest for 5 minutes" in alert.what_to_do
     assert "call the emergency number" in alert.what_to_do
     assert "180 or more systolic" in alert.rule_text
@@ -91,7 +91,7 @@ def test_the_call_says_tell_your_care_team_and_links_the_guide():
     days = pressures((142, 80))
     (alert,) = evaluate(days, thresholds, is_child=False, on_immunosuppression=False)
     assert alert.severity == "call"
-    assert alert.readings == ["Blood pressure 142/80 mmHg on 2026-05-01"]
+    assert alert.readings == ["Blood pressure 142/80 mmHg on 1 May 2026"]
     assert "Tell your care team" in alert.what_to_do
     assert "140 or more systolic" in alert.rule_text
     assert "number your care team set" in alert.rule_text
@@ -114,7 +114,7 @@ def test_a_day_with_a_crisis_reading_gets_only_the_emergency():
         ("high_bp", 1),
         ("bp_above_team_number", 2),
     ]
-    assert alerts[0].readings == ["Blood pressure 185/100 mmHg on 2026-05-01"]
+    assert alerts[0].readings == ["Blood pressure 185/100 mmHg on 1 May 2026"]
 
 
 @pytest.mark.parametrize(

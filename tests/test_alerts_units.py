@@ -86,8 +86,8 @@ def test_a_gain_of_exactly_2_2_lb_says_so_in_pounds():
     (alert,) = fired(days, default_thresholds("lb"), "weight_gain_1d")
     assert alert.title == "Weight up 2.2 lb (1.0 kg) in 1 day"
     assert alert.readings == [
-        "Weight 155.0 lb (70.3 kg) on 2026-05-01",
-        "Weight 157.2 lb (71.3 kg) on 2026-05-02",
+        "Weight 155.0 lb (70.3 kg) on 1 May 2026",
+        "Weight 157.2 lb (71.3 kg) on 2 May 2026",
     ]
     assert "2.2 lb (1.0 kg) or more from one day to the next" in alert.rule_text
     assert "default your care team can change" in alert.rule_text
@@ -157,7 +157,7 @@ def test_the_7_day_rule_finds_the_lowest_weight_across_units():
         weighed(7, "158.8", "lb"),  # 4.48 lb over 70.0 kg
     ]
     (alert,) = fired(days, default_thresholds("lb"), "weight_gain_7d")
-    assert alert.readings[0] == "Weight 70.0 kg (154.3 lb) on 2026-05-01"
+    assert alert.readings[0] == "Weight 70.0 kg (154.3 lb) on 1 May 2026"
     assert alert.title == "Weight up 4.5 lb (2.0 kg) over 7 days"
 
 
@@ -226,7 +226,7 @@ def test_the_fever_line_in_each_unit(line_unit, value, unit, fires):
 
 def test_a_fever_in_fahrenheit_is_shown_as_typed():
     (alert,) = fired(warm("100.4", "F"), default_thresholds("lb", "F"), "fever")
-    assert alert.readings == ["Temperature 100.4 °F (38.0 °C) on 2026-05-01"]
+    assert alert.readings == ["Temperature 100.4 °F (38.0 °C) on 1 May 2026"]
     assert "100.4 °F (38.0 °C) or higher" in alert.rule_text
 
 

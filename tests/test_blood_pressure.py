@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import make_patient
-from tests.test_diary import HTMX
-from tracker.models import BloodPressure
+from tests.test_diary import HTMX, VALID
+from tracker.models import BloodPressure, DiaryDay
 
 pytestmark = pytest.mark.django_db
 
@@ -89,14 +89,14 @@ def test_with_htmx_a_very_high_reading_shows_its_alert_in_place(client_for, pati
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="diary-main">')
     assert "Act now:" in page
-    assert "Blood pressure 185/95 mmHg on 2025-03-10" in page
+    assert "Blood pressure 185/95 mmHg on 10 Mar 2025" in page
     assert 'href="/learn/when-to-call/#high-blood-pressure"' in page
     assert "<td>185/95</td>" in page
 
 
 def test_the_diary_offers_the_current_time_for_todays_reading(client_for, patient, owner):
     page = client_for(owner).get(reverse("patient_diary", args=[patient.public_id])).content
-    assert b'name="time" value="12:00"' in page
+    assert b'name="bp-0-time" value="12:00"' in page
 
 
 BAD_READINGS = [
@@ -132,23 +132,36 @@ BAD_READINGS = [
     ),
     ({"pulse": "19"}, "pulse", "Pulse must be between 20 and 250 beats a minute — you typed 19."),
     ({"systolic": "high"}, "systolic", "Type a whole number, like 120."),
-    ({"time": ""}, "time", "This field is required."),
+    ({"time": ""}, "time", "Type the time of this reading, like 08:30."),
     ({"time": "8 o'clock"}, "time", "Type a time, like 08:30."),
 ]
 
 
+def as_day_form(reading: dict) -> dict:
+    """A day's values with `reading` typed in the day form's first row of new readings."""
+    rows = {f"bp-0-{name}": value for name, value in reading.items()}
+    return {**VALID, **rows, "bp-TOTAL_FORMS": "1", "bp-INITIAL_FORMS": "0"}
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), BAD_READINGS)
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("via", ["reading form", "day form"])
 def test_bad_readings_are_explained_next_to_the_field_and_nothing_is_saved(
-    client_for, patient, owner, changes, field, message, htmx
+    client_for, patient, owner, changes, field, message, htmx, via
 ):
     data = {**READING, **changes}
-    response = client_for(owner).post(add_url(patient), data, **(HTMX if htmx else {}))
+    if via == "day form":
+        url = reverse("diary_day", kwargs={"pid": patient.public_id, "day": DAY})
+        data = as_day_form(data)
+    else:
+        url = add_url(patient)
+    response = client_for(owner).post(url, data, **(HTMX if htmx else {}))
     assert response.status_code == 200
     page = response.content.decode()
     assert message.replace("'", "&#x27;") in page
-    assert f'id="id_{field}_error"' in page
+    assert f'id="id_bp-0-{field}_error"' in page
     assert not BloodPressure.objects.exists()
+    assert not DiaryDay.objects.exists()  # the day's values wait for a complete reading
 
 
 def test_posting_patient_date_or_entered_by_changes_nothing(client_for, patient, owner, stranger):

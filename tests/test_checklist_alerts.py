@@ -141,7 +141,7 @@ def test_blood_clot_signs_are_an_emergency_for_everyone(ticked, child):
     )
     assert "call the emergency number" in alert.what_to_do.lower()
     labels = symptoms.labels(ticked)
-    assert alert.readings == [f"Ticked “{label}” on 2025-03-01" for label in labels]
+    assert alert.readings == [f"Ticked “{label}” on 1 Mar 2025" for label in labels]
     assert "blood clot" in alert.rule_text
 
 
@@ -174,9 +174,9 @@ def test_belly_pain_with_a_temperature_at_the_fever_line_is_urgent(
         (alert,) = belly
         assert (alert.severity, alert.guide_anchor) == (URGENT, "belly-pain-fever")
         assert alert.readings == [
-            "Ticked “Belly pain” on 2025-03-01",
+            "Ticked “Belly pain” on 1 Mar 2025",
             f"Temperature {D(celsius)} °C ({(D(celsius) * 9 / 5 + 32).quantize(D('0.1'))} °F)"
-            " on 2025-03-01",
+            " on 1 Mar 2025",
         ]
         assert "call your care team now" in alert.what_to_do.lower()
         assert "emergency number" in alert.what_to_do

@@ -11,10 +11,13 @@ from tracker.contexts import (
     RECENT_DAYS,
     converted_unit,
     diary_window,
+    lab_change,
+    lab_groups,
     lab_row,
     labs_overview,
     one_day,
 )
+from tracker.dates import day_text
 from tracker.models import BloodPressure, LabResult, Purpose
 
 pytestmark = pytest.mark.django_db
@@ -167,4 +170,52 @@ def test_the_overview_compares_the_upcr_as_typed_with_albumin_and_dipsticks():
     assert labs_overview(child, labs, TODAY).remission.category == remission.NO_REMISSION
     make_day(child, on(1), dipstick=4)
     labs = [lab(child, "upcr", "10", "mg/mmol", canonical="0.088417", day=on(5))]
-    assert "(" + on(1).isoformat() + ")" in labs_overview(child, labs, TODAY).remission.watch
+    assert "(" + day_text(on(1)) + ")" in labs_overview(child, labs, TODAY).remission.watch
+
+
+# Labs grouped by test (issue #11) ----------------------------------------------------------------
+
+
+def test_lab_change_is_in_the_latest_results_unit(patient):
+    latest = lab(patient, "upcr", "150", "mg/mmol", canonical="1.326260")
+    previous = lab(patient, "upcr", "3", "g/g", day=on(30))
+    change = lab_change(latest, previous)
+    assert (change.direction, str(change.amount), str(change.previous)) == (
+        "down",
+        "189.3 mg/mmol",
+        "339.3 mg/mmol",
+    )
+    assert change.percent == D("56")
+    assert lab_change(previous, latest).direction == "up"
+
+
+def test_other_tests_in_different_units_have_no_change(patient):
+    latest = lab(patient, "other", "4.1", "mmol/L")
+    previous = lab(patient, "other", "16", "mg/dL", day=on(3))
+    assert lab_change(latest, previous) is None
+
+
+def test_lab_groups_follow_the_test_list_and_keep_newest_first(patient):
+    rows = [
+        lab_row(result, patient)
+        for result in (
+            lab(patient, "albumin", "30", "g/L"),
+            lab(patient, "upcr", "1", "g/g"),
+            lab(patient, "upcr", "2", "g/g", day=on(10)),
+            lab(patient, "other", "4", "mmol/L"),
+        )
+    ]
+    rows[3].lab.other_name = "Potassium"
+    groups = lab_groups(rows, None)
+    assert [group.name for group in groups] == [
+        "Urine protein-to-creatinine ratio (UPCR)",
+        "Blood albumin",
+        "Potassium",
+    ]
+    upcr = groups[0]
+    assert [row.lab.value_entered for row in upcr.rows] == [D("1"), D("2")]
+    assert upcr.change.direction == "down"
+    assert upcr.trend is not None
+    assert upcr.trend_text == "UPCR from 28 Feb 2025 to 10 Mar 2025: 2, 1 g/g."
+    assert groups[1].trend is None  # one result: no direction to draw
+    assert len({group.key for group in groups}) == 3

@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from tracker.models import (
     AccessLog,
+    AlertContact,
     BloodPressure,
     CareAccess,
     ClinicianLink,
@@ -53,6 +54,13 @@ def fill(patient, user):
     AccessLog.objects.create(
         patient=patient, user=user, who=str(user), action="view", path="/", method="GET", status=200
     )
+    AlertContact.objects.create(
+        patient=patient,
+        rule="weight_gain_1d",
+        triggered_on=DAY,
+        marked_by=user,
+        marked_by_name=str(user),
+    )
 
 
 def row_counts() -> dict[str, int]:
@@ -67,6 +75,7 @@ def test_every_tracker_model_is_counted():
     names = set(row_counts())
     assert {"DiaryDay", "BloodPressure", "LabResult", "Medication", "DoseStep", "Event"} <= names
     assert {"Question", "CareAccess", "Invitation", "AccessLog", "ClinicianLink"} <= names
+    assert "AlertContact" in names
 
 
 def test_deleting_a_patient_removes_every_row_tied_to_it(client_for, owner, patient, viewer):
@@ -82,7 +91,7 @@ def test_deleting_a_patient_removes_every_row_tied_to_it(client_for, owner, pati
     after = row_counts()
     per_patient = {"Patient": 1, "DiaryDay": 1, "BloodPressure": 1, "LabResult": 1}
     per_patient |= {"Medication": 1, "DoseStep": 1, "Event": 1, "Question": 1}
-    per_patient |= {"Invitation": 1, "ClinicianLink": 1, "AccessLog": 1}
+    per_patient |= {"Invitation": 1, "ClinicianLink": 1, "AccessLog": 1, "AlertContact": 1}
     per_patient |= {"CareAccess": 2}  # the owner's and the viewer's
     for model, count in before.items():
         assert after[model] == count - per_patient.get(model, 0), model
@@ -118,6 +127,13 @@ def test_deleting_the_account_removes_its_patients_and_keeps_other_people_s(
     fill(own, editor)
     fill(patient, owner)
     make_day(patient, date(2025, 3, 4), editor, weight_kg=71)
+    AlertContact.objects.create(
+        patient=patient,
+        rule="less_urine",
+        triggered_on=date(2025, 3, 4),
+        marked_by=editor,
+        marked_by_name=str(editor),
+    )
     shared = make_patient(editor, display_name="Co-owned")
     grant_access(owner, shared, Role.OWNER)
     client = client_for(editor)
@@ -136,7 +152,7 @@ def test_deleting_the_account_removes_its_patients_and_keeps_other_people_s(
     gone = {"User": 1, "Patient": 1, "DiaryDay": 1, "BloodPressure": 1, "LabResult": 1}
     gone |= {"Medication": 1, "DoseStep": 1, "Event": 1, "Question": 1, "ClinicianLink": 1}
     # Own patient's access log row; grants: own patient's, the owner's patient's, co-owned's.
-    gone |= {"AccessLog": 1, "CareAccess": 3, "Invitation": 1}
+    gone |= {"AccessLog": 1, "CareAccess": 3, "Invitation": 1, "AlertContact": 1}
     for model, count in before.items():
         assert after[model] == count - gone.get(model, 0), model
     assert not User.objects.filter(email="editor@example.org").exists()
@@ -144,6 +160,9 @@ def test_deleting_the_account_removes_its_patients_and_keeps_other_people_s(
     assert Patient.objects.filter(pk=shared.pk).exists()
     # The day the editor entered stays in the owner's diary, without the name.
     assert patient.diary_days.get(date=date(2025, 3, 4)).entered_by is None
+    # The mark the editor made stays in the owner's diary, with the name as it was.
+    mark = patient.alert_contacts.get(rule="less_urine")
+    assert (mark.marked_by, mark.marked_by_name) == (None, "editor@example.org")
     # The owner's log still says who looked.
     assert patient.access_log.filter(who="editor@example.org", user=None).exists()
 

@@ -89,8 +89,17 @@ def test_an_event_is_deleted_after_confirmation(client_for, patient, owner):
     event = make_event(patient)
     client = client_for(owner)
     assert (
-        "Infection on Saturday 1 March 2025"
+        "Infection on 1 Mar 2025"
         in client.get(url(patient, "event_delete", pk=event.pk)).content.decode()
     )
     assert client.post(url(patient, "event_delete", pk=event.pk))["Location"] == url(patient)
     assert not Event.objects.exists()
+
+
+def test_on_a_phone_each_event_is_a_card_whose_cells_say_what_they_are(client_for, patient, owner):
+    # Issue #11: .stack-table turns rows into cards below 576 px, labelled from data-label.
+    make_event(patient, note="Flu jab")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert '<table class="table table-sm stack-table">' in page
+    assert 'data-label="Date"' in page
+    assert 'data-label="Note">Flu jab</td>' in page

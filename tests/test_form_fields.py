@@ -81,7 +81,7 @@ def test_a_radio_group_is_a_fieldset_with_a_legend_and_linked_errors(owner):
     radios = re.findall(
         r'<input type="radio" class="form-check-input is-invalid" name="foam"', html
     )
-    assert len(radios) == 4
+    assert len(radios) == 5  # "not recorded" and the grades 0 to 3
     for grade in range(4):
         assert f'<label class="form-check-label" for="id_foam_{grade}">' in html
     assert '<div class="invalid-feedback d-block" id="id_foam_error"><strong>' in html
@@ -94,8 +94,8 @@ def test_inline_radios_and_the_saved_choice(owner):
     form = DiaryDayForm(patient=patient, day=DAY, instance=day)
     html = render_field(form["swelling_legs"], inline=True)
     assert 'class="mb-3 grade-inline"' in html
-    assert html.count("form-check form-check-inline") == 4
-    assert re.search(r'value="2" id="id_swelling_legs_2" checked>', html)
+    assert html.count("form-check form-check-inline") == 5  # "not recorded" and 0 to 3
+    assert re.search(r'value="2" id="id_swelling_legs_3" checked>', html)  # after "not recorded"
     assert html.count(" checked") == 1
 
 

@@ -219,8 +219,7 @@ def test_an_edit_of_a_day_deleted_meanwhile_is_refused(patient, owner):
     assert not DiaryDay.objects.exists()
 
 
-def test_prefill_carries_the_daily_readings_but_not_one_off_ones(patient, owner):
-    patient.weight_unit = "lb"
+def test_prefill_carries_how_the_person_feels_but_no_measurement(patient, owner):
     yesterday = make_day(
         patient,
         date(2025, 3, 9),
@@ -234,11 +233,21 @@ def test_prefill_carries_the_daily_readings_but_not_one_off_ones(patient, owner)
         medicines_taken="all",
         note="felt tired",
     )
-    initial = DiaryDayForm.prefill_from(yesterday, patient)
-    assert initial["weight"] == D("154.3")
-    assert (initial["swelling_legs"], initial["foam"], initial["dipstick"]) == (2, 1, 3)
+    initial = DiaryDayForm.prefill_from(yesterday)
+    assert (initial["swelling_legs"], initial["foam"]) == (2, 1)
     assert initial["medicines_taken"] == "all"
-    assert not {"temperature", "less_urine", "note"} & initial.keys()
+    measurements = {"weight", "weight_unit", "temperature", "dipstick"}
+    assert not (measurements | {"less_urine", "note"}) & initial.keys()
+
+
+def test_prefill_leaves_a_grade_not_recorded_as_not_recorded(patient, owner):
+    yesterday = make_day(patient, date(2025, 3, 9), owner, swelling_legs=1)
+    initial = DiaryDayForm.prefill_from(yesterday)
+    assert initial == {"swelling_legs": 1}
+    form = DiaryDayForm(patient=patient, day=TODAY, instance=DiaryDay(), initial=initial)
+    assert form["swelling_legs"].value() == 1
+    assert form["swelling_face"].value() is None
+    assert form["foam"].value() is None
 
 
 def test_an_existing_day_shows_its_values_in_the_patients_units(patient, owner):

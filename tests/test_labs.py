@@ -1,6 +1,7 @@
 """/patients/<pid>/labs/: results in any common unit, calculated eGFR, remission status."""
 
 import html
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -84,9 +85,9 @@ def test_a_result_is_saved_canonical_and_shown_as_typed_and_converted(client_for
     result = LabResult.objects.get()
     assert (result.value, result.entered_by, result.patient) == (D("3.094607"), owner, patient)
     page = client.get(url(patient)).content.decode()
-    assert "Saved the UPCR result." in page
-    assert "<td>350 mg/mmol</td>" in page
-    assert "<td>3.09 g/g</td>" in page
+    assert "Saved the UPCR result: 350 mg/mmol on 1 Mar 2025." in page
+    assert ">350 mg/mmol</td>" in page
+    assert ">3.09 g/g</td>" in page
 
 
 def test_a_result_in_the_canonical_unit_is_also_shown_in_the_other_common_unit(
@@ -94,8 +95,8 @@ def test_a_result_in_the_canonical_unit_is_also_shown_in_the_other_common_unit(
 ):
     make_lab(patient, date(2025, 3, 1), "creatinine", "1.2", "mg/dL")
     page = client_for(owner).get(url(patient)).content.decode()
-    assert "<td>1.2 mg/dL</td>" in page
-    assert "<td>106.08 µmol/L</td>" in page
+    assert ">1.2 mg/dL</td>" in page
+    assert ">106.08 µmol/L</td>" in page
 
 
 def test_posting_patient_entered_by_or_a_canonical_value_changes_nothing(
@@ -197,7 +198,7 @@ def test_the_baseline_before_treatment_is_preferred(client_for, patient, owner):
     make_medication(patient, Purpose.STEROID, date(2025, 1, 6))
     page = client_for(owner).get(url(patient)).content.decode()
     assert "Meets the complete remission definition" in page
-    assert "The highest UPCR in the 90 days before your first treatment on 2025-01-06." in page
+    assert "The highest UPCR in the 90 days before your first treatment on 6 Jan 2025." in page
 
 
 def test_a_high_result_after_a_complete_remission_is_a_relapse(client_for, patient, owner):
@@ -324,7 +325,7 @@ def test_a_complete_remission_with_high_latest_dipsticks_carries_a_watch_note(
         page = page_text(client_for(owner), who)
         assert "Meets the complete remission definition" in page
         assert (
-            "Your latest dipsticks are 3+ or higher (2025-03-08, 2025-03-09). If this lasts 3 "
+            "Your latest dipsticks are 3+ or higher (8 Mar 2025, 9 Mar 2025). If this lasts 3 "
             "days in a row, it is the relapse sign: contact your care team." in page
         )
 
@@ -361,7 +362,148 @@ def test_a_result_is_deleted_after_confirmation(client_for, patient, owner):
     lab = make_lab(patient, date(2025, 3, 1), "upcr", "1", "g/g")
     client = client_for(owner)
     page = client.get(url(patient, "lab_delete", pk=lab.pk)).content.decode()
-    assert "Saturday 1 March 2025" in page
+    assert "1 Mar 2025" in page
     assert LabResult.objects.exists()
     assert client.post(url(patient, "lab_delete", pk=lab.pk))["Location"] == url(patient)
+    assert not LabResult.objects.exists()
+
+
+# The page on a phone (issue #11): add first, grouped by test, change and trend, units that fit ---
+
+
+def test_the_add_form_comes_before_the_results_and_opens_when_there_are_none(
+    client_for, patient, owner
+):
+    client = client_for(owner)
+    empty = client.get(url(patient)).content.decode()
+    assert '<details class="add-lab mb-4" open>' in empty
+    make_lab(patient, date(2025, 3, 1), "upcr", "1", "g/g")
+    page = client.get(url(patient)).content.decode()
+    assert '<details class="add-lab mb-4">' in page
+    order = [page.index(words) for words in ("Add a result", "Results by test", "Remission status")]
+    assert order == sorted(order)
+
+
+def test_a_refused_result_keeps_the_add_form_open(client_for, patient, owner):
+    make_lab(patient, date(2025, 3, 1), "upcr", "1", "g/g")
+    page = client_for(owner).post(url(patient), {**RESULT, "value_entered": ""}).content.decode()
+    assert '<details class="add-lab mb-4" open>' in page
+
+
+def test_a_view_only_caregiver_gets_no_add_form(client_for, patient, viewer):
+    make_lab(patient, date(2025, 3, 1), "upcr", "1", "g/g")
+    page = client_for(viewer).get(url(patient)).content.decode()
+    assert "add-lab" not in page
+    assert "lab-units.js" not in page
+
+
+def group_texts(client, patient) -> dict[str, str]:
+    """Each test's section on the labs page, as text, by its heading."""
+    page = html.unescape(client.get(url(patient)).content.decode())
+    sections = re.findall(r'<section class="lab-group".*?</details>\s*</section>', page, re.S)
+    texts = {}
+    for section in sections:
+        heading = re.search(r"<h3[^>]*>(.*?)</h3>", section).group(1)
+        texts[heading] = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    return texts
+
+
+def test_results_are_grouped_by_test_with_the_latest_and_its_change(client_for, patient, owner):
+    make_lab(patient, date(2025, 1, 6), "upcr", "4", "g/g")
+    make_lab(patient, date(2025, 2, 1), "upcr", "2000", "mg/g", canonical="2")
+    make_lab(patient, date(2025, 3, 1), "upcr", "1.5", "g/g")
+    make_lab(patient, date(2025, 3, 1), "albumin", "25", "g/L")
+    make_lab(patient, date(2025, 3, 2), "other", "4.1", "mmol/L").__class__.objects.filter(
+        kind="other"
+    ).update(other_name="Potassium")
+    texts = group_texts(client_for(owner), patient)
+    assert list(texts) == [
+        "Urine protein-to-creatinine ratio (UPCR)",
+        "Blood albumin",
+        "Potassium",
+    ]
+    upcr = texts["Urine protein-to-creatinine ratio (UPCR)"]
+    # The previous result was typed in mg/g: the change is in the latest one's unit.
+    assert "1.5 g/g latest, 1 Mar 2025" in upcr
+    assert "Down 0.5 g/g from 2 g/g on 1 Feb 2025 (25%)." in upcr
+    assert "All 3 results" in upcr
+    assert "UPCR from 6 Jan 2025 to 1 Mar 2025: 4, 2, 1.5 g/g." in upcr
+    assert "Down" not in texts["Blood albumin"]
+    assert "1 result" in texts["Blood albumin"]
+
+
+def test_a_rise_is_called_up_and_an_unchanged_result_the_same(client_for, patient, owner):
+    make_lab(patient, date(2025, 1, 6), "albumin", "2.5", "g/dL", canonical="25")
+    make_lab(patient, date(2025, 3, 1), "albumin", "30", "g/L")
+    make_lab(patient, date(2025, 2, 1), "creatinine", "1.1", "mg/dL")
+    make_lab(patient, date(2025, 3, 1), "creatinine", "1.1", "mg/dL")
+    texts = group_texts(client_for(owner), patient)
+    assert "Up 5 g/L from 25 g/L on 6 Jan 2025 (20%)." in texts["Blood albumin"]
+    assert "The same as on 1 Feb 2025 (1.1 mg/dL)." in texts["Blood creatinine"]
+
+
+def test_each_trend_is_a_small_svg_with_a_text_alternative(client_for, patient, owner):
+    make_lab(patient, date(2025, 1, 6), "upcr", "4", "g/g")
+    make_lab(patient, date(2025, 3, 1), "upcr", "1.5", "g/g")
+    make_lab(patient, date(2025, 3, 1), "albumin", "25", "g/L")
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="sparkline"') == 1
+    svg = re.search(r'<svg[^>]*class="sparkline".*?</svg>', page, re.S).group(0)
+    assert 'role="img"' in svg
+    assert "<desc" in svg
+    assert "4, 1.5 g/g" in svg
+    assert "style" not in svg
+
+
+def test_sparkline_rises_and_falls_with_the_values():
+    from tracker.charts import sparkline
+
+    assert sparkline("one", [(date(2025, 1, 1), D(1))], title="t", desc="d") is None
+    fall = [(date(2025, 1, 1), D(4)), (date(2025, 1, 3), D(1))]
+    falling = sparkline("f", fall, title="t", desc="d")
+    points = re.search(r'points="([^"]+)"', falling).group(1).split()
+    (x1, y1), (x2, y2) = (tuple(map(float, p.split(","))) for p in points)
+    assert x1 < x2
+    assert y1 < y2
+    same = [(date(2025, 1, 1), D(2)), (date(2025, 1, 2), D(2))]
+    flat = sparkline("s", same, title="t", desc="<d>")
+    assert "&lt;d&gt;" in flat
+
+
+def test_the_first_upcr_on_record_is_labelled_baseline_not_0_percent_below(
+    client_for, patient, owner
+):
+    # 1.5 g/g is in the partial range, whose sentence names the drop from baseline.
+    make_lab(patient, date(2025, 3, 1), "upcr", "1.5", "g/g")
+    client = client_for(owner)
+    page = html.unescape(client.get(url(patient)).content.decode())
+    assert "0% lower" not in page
+    assert "This result is the baseline: later results are compared with it." in page
+    upcr = group_texts(client, patient)["Urine protein-to-creatinine ratio (UPCR)"]
+    assert "latest, 1 Mar 2025 baseline" in upcr
+    make_lab(patient, date(2025, 3, 5), "upcr", "1.2", "g/g")
+    page = html.unescape(client.get(url(patient)).content.decode())
+    assert "That is 20.0% lower than the baseline of 1.5 g/g." in page
+    upcr = group_texts(client, patient)["Urine protein-to-creatinine ratio (UPCR)"]
+    assert "latest, 5 Mar 2025 baseline" not in upcr
+    assert "1 Mar 2025 baseline" in upcr  # the old row keeps its label in the history
+
+
+def test_unit_options_name_the_tests_they_fit(client_for, patient, owner):
+    page = client_for(owner).get(url(patient)).content.decode()
+    assert 'data-lab-units="kind"' in page
+    assert '<option value="mg/mmol" data-kinds="upcr acr">mg/mmol</option>' in page
+    assert '<option value="g/L" data-kinds="albumin">g/L</option>' in page
+    assert 'src="/static/js/lab-units.js" defer' in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit"), [("albumin", "mg/dL"), ("upcr", "g/L"), ("creatinine", "mg/mmol")]
+)
+def test_a_unit_that_does_not_fit_the_test_is_refused(client_for, patient, owner, kind, unit):
+    response = client_for(owner).post(
+        url(patient), {**RESULT, "kind": kind, "value_entered": "1", "unit_entered": unit}
+    )
+    assert response.status_code == 200
+    assert f"{unit} is not a unit for" in html.unescape(response.content.decode())
     assert not LabResult.objects.exists()

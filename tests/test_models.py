@@ -309,7 +309,9 @@ def test_day_readings_join_diary_days_and_blood_pressures_by_date(patient):
     assert [reading.date for reading in readings] == [DAY, date(2025, 3, 11)]
     first, second = readings
     assert first.weight_kg == D("70.5")
-    assert first.swelling == {"face": 0, "hands": 0, "belly": 0, "legs": 2}
+    assert first.swelling == {"legs": 2}  # the other sites were not recorded: no grade
+    assert first.foam is None
+    assert (first.logged, second.logged) == (True, False)  # second: readings only
     assert first.blood_pressures == ((130, 85), (185, 95))
     assert (first.dipstick, first.less_urine) == (4, True)
     assert (second.weight_kg, second.blood_pressures) == (None, ((120, 80),))

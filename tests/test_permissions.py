@@ -73,6 +73,8 @@ PATIENT_URLS = {
     "clinician_link_create": (None, True),
     "clinician_link_revoke": (None, True),
     "export_everything": (OWNER, False),
+    "alert_contact": (None, True),
+    "alert_contact_delete": (None, True),
 }
 # POST-only URLs that are the owner's alone.
 OWNER_POSTS = {
@@ -102,8 +104,9 @@ def test_every_patient_url_is_in_the_matrix():
 
 @pytest.fixture
 def records(patient, owner):
-    """One of everything, so each URL has a real object to point at."""
-    make_day(patient, DAY, owner)
+    """One of everything, so each URL has a real object to point at (the day's "less urine"
+    raises the alert that alert_contact marks)."""
+    make_day(patient, DAY, owner, less_urine=True)
     medication = make_medication(patient, Purpose.STEROID, date(2025, 1, 6))
     step = DoseStep.objects.create(medication=medication, starts_on=date(2025, 2, 1), dose=30)
     reading = BloodPressure.objects.create(
@@ -127,6 +130,7 @@ def records(patient, owner):
         "medication": medication.pk,
         "event": event.pk,
         "question": question.pk,
+        "rule": "less_urine",
     }
 
 

@@ -68,7 +68,12 @@ def test_it_sends_a_link_shows_it_once_and_stores_only_its_hash(client_for, owne
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["grandma@example.org"]
     assert link.group(1) in mail.outbox[0].body
-    assert patient.display_name not in mail.outbox[0].body  # no health details by email
+    # The email says whose diary and who invited; its subject (on lock screens) names no patient.
+    assert f"Olivia Owner invited you to help with {patient.display_name}’s diary" in (
+        mail.outbox[0].body
+    )
+    assert patient.display_name not in mail.outbox[0].subject
+    assert "FSGS" not in mail.outbox[0].subject
     # Reloading the page does not show the link again: nothing could.
     assert token not in client_for(owner).get(url(patient)).content.decode()
 

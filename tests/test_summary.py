@@ -294,3 +294,28 @@ def test_glossary_keeps_its_order_and_links_to_the_glossary_page():
     assert [entry.slug for entry in entries] == ["upcr", "remission"]
     assert entries[0].url == "/learn/glossary/#upcr"
     assert set(GLOSSARY) >= {"upcr", "egfr", "remission", "dipstick", "edema"}
+
+
+def test_the_baseline_result_itself_is_labelled_baseline_not_a_change_of_0():
+    # Issue #11: the first UPCR on record is the baseline; "±0 (0%)" would read as news.
+    first = remission.UpcrResult(date(2025, 3, 2), D("1.5"), "g/g")
+    baseline = remission.choose_baseline([first], None, None)
+    (line,) = lab_lines(
+        [(date(2025, 3, 2), "upcr", D("1.5"))],
+        PERIOD,
+        upcr_unit="g/g",
+        upcr_baseline=baseline,
+        egfr_series=[],
+        egfr_calculated=False,
+    )
+    assert (line.is_baseline, line.change_text) == (True, "baseline")
+    later = [(date(2025, 3, 2), "upcr", D("1.5")), (date(2025, 3, 20), "upcr", D("0.75"))]
+    (line,) = lab_lines(
+        later,
+        PERIOD,
+        upcr_unit="g/g",
+        upcr_baseline=baseline,
+        egfr_series=[],
+        egfr_calculated=False,
+    )
+    assert (line.is_baseline, line.change_text) == (False, "−0.75 (-50%)")

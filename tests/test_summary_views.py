@@ -19,6 +19,7 @@ from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL, PARTNER_EMA
 from tests.factories import make_day, make_medication
 from tests.test_pdf import listener  # noqa: F401  (the loopback connection counter)
 from tracker import summary
+from tracker.dates import day_text
 from tracker.models import (
     BloodPressure,
     DiaryDay,
@@ -98,7 +99,7 @@ def test_28_days_is_one_page_with_every_section_and_key_numbers(demo_client, dem
     text = flat(pages[0])
     start, end = period_of(demo, 28)
     assert "Alex Rivera (demo)" in text
-    assert f"Period {start.isoformat()} to {end.isoformat()} (28 days)" in text
+    assert f"Period {day_text(start)} to {day_text(end)} (28 days)" in text
     for heading in SECTIONS:
         assert heading in text, heading
     assert "Page 1 of 1" in text
@@ -106,7 +107,7 @@ def test_28_days_is_one_page_with_every_section_and_key_numbers(demo_client, dem
     days = DiaryDay.objects.filter(patient=demo, date__range=(start, end))
     weights = days.exclude(weight_kg=None).order_by("date")
     latest = rounded(lb_from_kg(weights.last().weight_kg), 1)
-    assert f"{latest} lb latest ({weights.last().date.isoformat()})" in text
+    assert f"{latest} lb latest ({day_text(weights.last().date)})" in text
     readings = list(BloodPressure.objects.filter(patient=demo, date__range=(start, end)))
     systolic = rounded(D(sum(r.systolic for r in readings)) / len(readings), 0)
     diastolic = rounded(D(sum(r.diastolic for r in readings)) / len(readings), 0)
@@ -189,10 +190,13 @@ def test_the_page_shows_the_same_summary(demo_client, demo):
     assert content.count("<svg") >= 4
     # On a phone each timeline chart scrolls sideways at a readable size, by keyboard too.
     scrollers = re.findall(
-        r'<div class="chart-scroll" tabindex="0" role="region" aria-label="([^"]+)"><svg', content
+        r'<div class="chart-scroll" tabindex="0" role="region" aria-label="([^"]+)"'
+        r" data-scroll-latest><svg",
+        content,
     )
     assert len(scrollers) == content.count('<figure class="chart chart-timeline">')
     assert scrollers[0] == "Weight chart (scrolls sideways on small screens)"
+    assert 'src="/static/js/scroll-latest.js" defer' in content
 
 
 def test_the_glossary_links_exist(demo):
@@ -211,7 +215,7 @@ def test_query_count_does_not_grow_with_the_period(demo):
         build(demo, 28)
     with CaptureQueriesContext(connection) as long:
         build(demo, 365)
-    assert len(short) == len(long) == 8
+    assert len(short) == len(long) == 9  # 8, and the marks of the alerts that fired
 
 
 def test_query_count_does_not_grow_with_the_history(owner):
@@ -230,7 +234,7 @@ def test_query_count_does_not_grow_with_the_history(owner):
         with CaptureQueriesContext(connection) as queries:
             build(patient, 28)
         counts.append(len(queries))
-    assert counts == [8, 8]
+    assert counts == [9, 9]  # 8, and the marks of the alerts that fired
 
 
 # Access and input -------------------------------------------------------------------------------
@@ -378,7 +382,7 @@ def test_steroid_dose_and_changes_show_in_the_period(client_for, owner, patient)
     medication.dose_steps.create(starts_on=today - timedelta(days=5), dose=40)
     text = flat(client_for(owner).get(summary_url(patient)).content.decode())
     assert (
-        f"{(today - timedelta(days=5)).isoformat()}</span> Prednisone: "
+        f"{day_text(today - timedelta(days=5))}</span> Prednisone: "
         "dose 60 mg once a day → 40 mg once a day" in text
     )
     assert "Prednisone, mg/day" in text
@@ -479,3 +483,17 @@ def test_the_summary_page_explains_the_statuses_and_the_pdf_stays_short(client_f
     assert "No complete remission after 4 weeks of daily prednisone at full dose" in page
     text = flat(" ".join(pdf_pages(client.get(pdf_url(child)).content)))
     assert "What the remission statuses mean" not in text
+
+
+def test_the_summary_calls_the_first_upcr_the_baseline_not_0_percent_below(
+    client_for, owner, patient
+):
+    upcr_lab(patient, patient.today() - timedelta(days=5), "1.5", "g/g")
+    client = client_for(owner)
+    page = flat(html.unescape(client.get(summary_url(patient)).content.decode()))
+    assert "0% below baseline" not in page
+    assert "g/g on " in page
+    assert ", the baseline." in page
+    upcr_lab(patient, patient.today() - timedelta(days=1), "0.75", "g/g")
+    page = flat(html.unescape(client.get(summary_url(patient)).content.decode()))
+    assert "50% below baseline." in page

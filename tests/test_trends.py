@@ -117,6 +117,9 @@ def test_each_chart_has_summary_scroll_region_and_captioned_table(client_for, ow
     assert "Prednisone was 60 mg/day when the period started" in page
     assert '<th scope="row">2025-03-10</th>' in page
     assert "Complete remission (adults, KDIGO 2021): below 0.3 g/g" in page
+    # Issue #11: on a phone each chart opens scrolled to the latest days (with JavaScript).
+    assert page.count(" data-scroll-latest>") == 6
+    assert 'src="/static/js/scroll-latest.js" defer' in page
 
 
 def test_upcr_in_the_patients_unit_with_the_complete_remission_line(client_for, owner, patient):

@@ -11,6 +11,9 @@ PUBLIC = {
     "healthz",
     "robots_txt",
     "signup",
+    "signup_done",  # the same "check your email" page for every address
+    "email_confirm",  # a token in the path; wrong or used: 404
+    "email_confirm_resend",  # answers the same for any address
     "login",
     "password_reset",
     "password_reset_done",

@@ -26,6 +26,10 @@ triggered it, what to do, and the guide section (`when-to-call#<anchor>`) that e
 | child_exposure       | a child on immune-suppressing medicine: "contact with        | call      |
 |                      | chickenpox or measles" or "vomiting or diarrhea" ticked      |           |
 
+`group_by_rule` turns the alerts of one rule into one group (its days newest first), for the
+diary page and the visit summary alike. Days in the texts are written the portal's one way
+(tracker.dates.day_text: "26 Nov 2026").
+
 Severities, most pressing first: emergency (call the emergency number), urgent (call the care team
 now), call (contact the care team today), info (good news to pass on).
 
@@ -60,6 +64,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker.dates import day_text
 from tracker.symptoms import (
     BELLY_PAIN,
     CHEST_PAIN,
@@ -235,7 +240,10 @@ class DayReadings:
     `temperature` in `temperature_unit` "C"/"F") for the rules, and canonical (`weight_kg`,
     `temperature_c`) for charts and statistics. Give either: a day given only canonical values
     counts as typed in kg and °C; one given only typed values gets its canonical values by exact
-    conversion. Swelling 0-3 per site, foam 0-3, dipstick code 0-5."""
+    conversion. Swelling 0-3 per recorded site (a site not recorded is absent or None: it is
+    not a grade), foam 0-3 or None (not recorded), dipstick code 0-5. `logged` marks a day the
+    diary holds an entry for, whatever it recorded (a day of blood pressure readings alone has
+    none)."""
 
     date: date
     weight_kg: Decimal | None = None
@@ -251,6 +259,7 @@ class DayReadings:
     temperature_unit: str = CELSIUS
     # Codes ticked on the day's "Anything else today?" checklist (tracker.symptoms.CODES).
     symptoms: frozenset[str] = frozenset()
+    logged: bool = False
 
     def __post_init__(self):
         if self.weight is None and self.weight_kg is not None:
@@ -533,6 +542,63 @@ def latest_per_rule(alerts: Iterable[Alert]) -> list[Alert]:
     return _sorted(seen.values())
 
 
+@dataclass(frozen=True)
+class AlertGroup:
+    """The alerts of one rule, newest first: "Weight up 1 kg in 1 day: 3 days", with the days
+    listed inside. A rule has one severity, so the group has it too."""
+
+    rule: str
+    severity: str
+    alerts: tuple[Alert, ...]
+
+    @property
+    def latest(self) -> Alert:
+        return self.alerts[0]
+
+    @property
+    def title(self) -> str:
+        return self.latest.title
+
+    @property
+    def dates(self) -> list[date]:
+        """The days it fired, newest first (a rule fires at most once a day)."""
+        return sorted({alert.triggered_on for alert in self.alerts}, reverse=True)
+
+    @property
+    def days(self) -> int:
+        return len(self.dates)
+
+    @property
+    def first(self) -> date:
+        return self.dates[-1]
+
+    @property
+    def last(self) -> date:
+        return self.dates[0]
+
+    @property
+    def severity_word(self) -> str:
+        return str(SEVERITY_WORDS[self.severity])
+
+
+def group_by_rule(alerts: Iterable[Alert]) -> list[AlertGroup]:
+    """One group per rule, in `evaluate`'s order: most pressing first, then the group with the
+    newest alert, then the rules' order. Within a group, the newest alert first. A 3-day dipstick
+    run alerts every day it lasts: grouped, the diary and the summary list it once."""
+    by_rule: dict[str, list[Alert]] = {}
+    for alert in _sorted(alerts):
+        by_rule.setdefault(alert.rule, []).append(alert)
+    groups = [AlertGroup(rule, items[0].severity, tuple(items)) for rule, items in by_rule.items()]
+    return sorted(
+        groups,
+        key=lambda group: (
+            _SEVERITY_ORDER[group.severity],
+            -group.last.toordinal(),
+            RULES.index(group.rule),
+        ),
+    )
+
+
 # Text helpers ------------------------------------------------------------------------------------
 
 
@@ -578,7 +644,7 @@ def temperature_text(value: Decimal | Fraction, unit: str) -> str:
 def _weight_reading(day: DayReadings) -> str:
     return str(
         _("Weight %(weight)s on %(date)s")
-        % {"weight": weight_text(day.weight, day.weight_unit), "date": day.date.isoformat()}
+        % {"weight": weight_text(day.weight, day.weight_unit), "date": day_text(day.date)}
     )
 
 
@@ -587,7 +653,7 @@ def _temperature_reading(day: DayReadings) -> str:
         _("Temperature %(temperature)s on %(date)s")
         % {
             "temperature": temperature_text(day.temperature, day.temperature_unit),
-            "date": day.date.isoformat(),
+            "date": day_text(day.date),
         }
     )
 
@@ -595,7 +661,7 @@ def _temperature_reading(day: DayReadings) -> str:
 def _dipstick_reading(day: DayReadings) -> str:
     return str(
         _("Dipstick protein %(grade)s on %(date)s")
-        % {"grade": _grade_label(day.dipstick), "date": day.date.isoformat()}
+        % {"grade": _grade_label(day.dipstick), "date": day_text(day.date)}
     )
 
 
@@ -613,7 +679,7 @@ def _swelling_reading(site: str, grade: int, day: date) -> str:
             "site": _SITE_LABELS.get(site, site),
             "grade": grade,
             "label": SWELLING_GRADE_LABELS.get(min(max(grade, 0), 3)),
-            "date": day.isoformat(),
+            "date": day_text(day),
         }
     )
 
@@ -839,7 +905,7 @@ def _bp_readings(day: DayReadings, readings) -> list[str]:
     return [
         str(
             _("Blood pressure %(systolic)s/%(diastolic)s mmHg on %(date)s")
-            % {"systolic": top, "diastolic": bottom, "date": day.date.isoformat()}
+            % {"systolic": top, "diastolic": bottom, "date": day_text(day.date)}
         )
         for top, bottom in readings
     ]
@@ -997,7 +1063,7 @@ def _less_urine_alerts(context: _Context) -> list[Alert]:
             severity=CALL,
             title=str(_("Much less urine than usual")),
             triggered_on=day.date,
-            readings=[str(_("Less urine than usual on %(date)s") % {"date": day.date.isoformat()})],
+            readings=[str(_("Less urine than usual on %(date)s") % {"date": day_text(day.date)})],
             what_to_do=str(
                 _("Call your care team today. If you pass no urine at all, call them now.")
             ),
@@ -1012,7 +1078,7 @@ def _less_urine_alerts(context: _Context) -> list[Alert]:
 def _ticked_readings(day: DayReadings, codes: Sequence[str]) -> list[str]:
     """One line per ticked item of `codes` on the day, in the checklist's order."""
     return [
-        str(_("Ticked “%(item)s” on %(date)s") % {"item": label, "date": day.date.isoformat()})
+        str(_("Ticked “%(item)s” on %(date)s") % {"item": label, "date": day_text(day.date)})
         for label in symptom_labels(set(codes) & day.symptoms)
     ]
 

@@ -1834,3 +1834,46 @@ def symptom_marks(
     body += legend
     svg = _svg(prefix, axis.width, legend_top + legend_height + 2, title, summary, body)
     return Chart(svg, title, summary, caption, header, rows, True)
+
+
+# Sparklines (labs page) ---------------------------------------------------------------------------
+
+SPARK_WIDTH = 120
+SPARK_HEIGHT = 32
+SPARK_PAD = 4
+
+
+def sparkline(
+    id_prefix: str, points: Sequence[tuple[date, Decimal]], *, title: str, desc: str
+) -> SafeString | None:
+    """A tiny line of one test's results over time, the latest point marked: no axes, no text, so
+    it fits beside the latest value on a phone. The numbers are in `desc` (the text alternative),
+    which the page also shows; the line only shows the direction. None with fewer than 2 points,
+    since one point has no direction."""
+    if len(points) < 2:
+        return None
+    ordered = sorted(points, key=lambda point: point[0])
+    first_day, last_day = ordered[0][0], ordered[-1][0]
+    span_days = max((last_day - first_day).days, 1)
+    values = [float(value) for _day, value in ordered]
+    low, high = min(values), max(values)
+    inner_width, inner_height = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def place(day: date, value: float) -> tuple[float, float]:
+        x = SPARK_PAD + (day - first_day).days / span_days * inner_width
+        share = 0.5 if high == low else (value - low) / (high - low)
+        return x, SPARK_PAD + (1 - share) * inner_height
+
+    xy = [place(day, value) for (day, _value), value in zip(ordered, values, strict=True)]
+    prefix = _safe_id(id_prefix)
+    last_x, last_y = xy[-1]
+    return SafeString(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{SPARK_WIDTH}"'
+        f' height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" role="img"'
+        f' aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">'
+        f'<title id="{prefix}-title">{_escape(title)}</title>'
+        f'<desc id="{prefix}-desc">{_escape(desc)}</desc>'
+        + _polyline(xy, BLUE, 2)
+        + _circle(last_x, last_y, 3.5, BLACK)
+        + "</svg>"
+    )

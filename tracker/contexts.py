@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker import alerts, egfr, remission, units
+from tracker import alerts, charts, egfr, remission, units
 from tracker.guides import guide_url
 from tracker.models import (
+    AlertContact,
     BloodPressure,
     DiaryDay,
     LabKind,
@@ -51,6 +53,66 @@ def shown(found: Sequence[alerts.Alert]) -> list[ShownAlert]:
     return [ShownAlert(alert, guide_url(alert.guide_slug, alert.guide_anchor)) for alert in found]
 
 
+# Alert groups and "I contacted the care team" marks (issue #11) --------------------------------
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """An alert group (alerts.group_by_rule) as the diary and day pages show it: its latest alert
+    in full, the days it fired, and the marks "I contacted the care team" by the day they are on.
+    The mark form acts on the latest alert."""
+
+    group: alerts.AlertGroup
+    guide_url: str
+    contacts: dict[date, AlertContact] = field(default_factory=dict)
+
+    @property
+    def alert(self) -> alerts.Alert:
+        return self.group.latest
+
+    @property
+    def severity_class(self) -> str:
+        return ShownAlert(self.alert, self.guide_url).severity_class
+
+    @property
+    def contact(self) -> AlertContact | None:
+        """The mark on the latest alert, if any."""
+        return self.contacts.get(self.alert.triggered_on)
+
+    @property
+    def days(self) -> list[tuple[date, AlertContact | None]]:
+        """Each day the rule fired, newest first, with its mark."""
+        return [(on, self.contacts.get(on)) for on in self.group.dates]
+
+    @property
+    def dom_id(self) -> str:
+        """The element id htmx swaps after a mark: one per rule and day."""
+        return f"alert-{self.group.rule}-{self.alert.triggered_on.isoformat()}"
+
+
+def shown_groups(patient: Patient, found: Sequence[alerts.Alert]) -> list[ShownGroup]:
+    """The alerts grouped by rule, with their marks: one query, and none without alerts."""
+    groups = alerts.group_by_rule(found)
+    marks: dict[tuple[str, date], AlertContact] = {}
+    if groups:
+        days = [on for group in groups for on in group.dates]
+        for mark in patient.alert_contacts.filter(
+            rule__in=[group.rule for group in groups], triggered_on__range=(min(days), max(days))
+        ):
+            marks[mark.rule, mark.triggered_on] = mark
+    return [
+        ShownGroup(
+            group,
+            guide_url(group.latest.guide_slug, group.latest.guide_anchor),
+            {on: marks[group.rule, on] for on in group.dates if (group.rule, on) in marks},
+        )
+        for group in groups
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+
+
 @dataclass
 class RecentDay:
     """One calendar date of the recent-days table (a date nobody logged has `day=None`)."""
@@ -70,6 +132,7 @@ class DiaryWindow:
     alerts: list[ShownAlert]
     inactive_rules: list[str]
     is_child: bool
+    groups: list[ShownGroup] = field(default_factory=list)  # the alerts by rule, with marks
 
     @property
     def end_day(self) -> DiaryDay | None:
@@ -131,6 +194,7 @@ def diary_window(
             thresholds, is_child=is_child, on_immunosuppression=on_immunosuppression
         ),
         is_child=is_child,
+        groups=shown_groups(patient, found),
     )
 
 
@@ -201,6 +265,133 @@ def lab_row(lab: LabResult, patient: Patient) -> LabRow:
     return row
 
 
+# Labs grouped by test (issue #11): the latest value, its change and a small trend per test -------
+
+
+@dataclass(frozen=True)
+class LabChange:
+    """The latest result against the one before, in the latest result's unit."""
+
+    direction: str  # "up", "down" or "same"
+    amount: Measure  # the size of the change, never negative
+    percent: Decimal | None  # of the previous value, whole number; None when that was 0
+    previous: Measure
+    previous_date: date
+
+
+@dataclass
+class LabGroup:
+    """One test's results, newest first, with the change since the previous one and a sparkline."""
+
+    key: str  # unique on the page, safe in an HTML id
+    name: str
+    rows: list[LabRow]
+    change: LabChange | None = None
+    trend: str | None = None  # the sparkline SVG (its text alternative is trend_text)
+    trend_text: str = ""
+    baseline_pk: int | None = None  # the UPCR result that is the remission baseline itself
+
+    @property
+    def latest(self) -> LabRow:
+        return self.rows[0]
+
+    @property
+    def latest_is_baseline(self) -> bool:
+        return self.baseline_pk is not None and self.baseline_pk == self.latest.lab.pk
+
+
+def _plain(value: Decimal) -> str:
+    return f"{units.rounded(value, 2).normalize():f}"
+
+
+def _in_unit(lab: LabResult, unit: str) -> Decimal | None:
+    """The result in `unit`: as typed when typed in it; None when it cannot be converted."""
+    if lab.unit_entered == unit:
+        return lab.value_entered
+    if lab.kind == LabKind.OTHER:
+        return None
+    try:
+        return units.from_canonical(lab.kind, lab.value, unit)
+    except ValueError:
+        return None
+
+
+def lab_change(latest: LabResult, previous: LabResult) -> LabChange | None:
+    unit = latest.unit_entered
+    before = _in_unit(previous, unit)
+    if before is None:
+        return None
+    difference = latest.value_entered - before
+    direction = "up" if difference > 0 else "down" if difference < 0 else "same"
+    percent = None if before == 0 else units.rounded(abs(difference) / abs(before) * 100, 0)
+    return LabChange(
+        direction=direction,
+        amount=Measure(abs(difference), unit),
+        percent=percent,
+        previous=Measure(before, unit),
+        previous_date=previous.date,
+    )
+
+
+def _group_key(lab: LabResult) -> tuple[str, str]:
+    if lab.kind == LabKind.OTHER:
+        return lab.kind, " ".join(lab.other_name.split()).casefold()
+    return lab.kind, ""
+
+
+def lab_groups(rows: Sequence[LabRow], baseline: remission.Baseline | None) -> list[LabGroup]:
+    """The rows (newest first) grouped by test, in the order of the test list, other tests by
+    name; each group with the change from the previous result and a sparkline of the results that
+    can be shown in the latest one's unit."""
+    order = {kind: position for position, kind in enumerate(LabKind.values)}
+    grouped: dict[tuple[str, str], list[LabRow]] = {}
+    for row in rows:
+        grouped.setdefault(_group_key(row.lab), []).append(row)
+    groups = []
+    for number, (key, members) in enumerate(
+        sorted(grouped.items(), key=lambda item: (order[item[0][0]], item[0][1]))
+    ):
+        latest = members[0].lab
+        group = LabGroup(key=f"lab-{key[0]}-{number}", name=latest.name, rows=list(members))
+        if len(members) > 1:
+            group.change = lab_change(latest, members[1].lab)
+        points = [
+            (row.lab.date, value)
+            for row in reversed(members)
+            if (value := _in_unit(row.lab, latest.unit_entered)) is not None
+        ]
+        if len(points) > 1:
+            group.trend_text = str(
+                _("%(test)s from %(first)s to %(last)s: %(values)s %(unit)s.")
+                % {
+                    "test": latest.short_name,
+                    "first": date_format(points[0][0], "j M Y"),
+                    "last": date_format(points[-1][0], "j M Y"),
+                    "values": ", ".join(_plain(value) for _day, value in points),
+                    "unit": latest.unit_entered,
+                }
+            )
+            group.trend = charts.sparkline(
+                f"{group.key}-trend",
+                points,
+                title=str(_("Trend of %(test)s") % {"test": latest.short_name}),
+                desc=group.trend_text,
+            )
+        if key[0] == LabKind.UPCR and baseline is not None and baseline.result is not None:
+            group.baseline_pk = next(
+                (
+                    row.lab.pk
+                    for row in members
+                    if row.lab.date == baseline.result.date
+                    and row.lab.value_entered == baseline.result.value
+                    and row.lab.unit_entered == baseline.result.unit
+                ),
+                None,
+            )
+        groups.append(group)
+    return groups
+
+
 @dataclass
 class LabsOverview:
     rows: list[LabRow]
@@ -210,6 +401,7 @@ class LabsOverview:
     marked_baseline: Measure | None
     status_meanings: list[tuple[str, str]] = field(default_factory=list)
     is_child: bool = False
+    groups: list[LabGroup] = field(default_factory=list)
 
 
 def upcr_measure(value: Decimal | None, patient: Patient) -> Measure | None:
@@ -255,8 +447,10 @@ def labs_overview(patient: Patient, labs: Sequence[LabResult], today: date) -> L
         recent_dipsticks=dipsticks,
         albumin_g_per_l=albumin,
     )
+    rows = [lab_row(lab, patient) for lab in labs]
     return LabsOverview(
-        rows=[lab_row(lab, patient) for lab in labs],
+        rows=rows,
+        groups=lab_groups(rows, baseline),
         remission=status,
         remission_guide_url=guide_url(status.guide_slug, status.guide_anchor),
         baseline=upcr_measure(baseline.value, patient) if baseline else None,

@@ -2,7 +2,8 @@
 
 A patient row takes every record tied to it with it (all foreign keys to Patient cascade):
 diary days, blood pressures, labs, medicines and their doses, events, questions, access grants,
-invitations, clinician links and the access log.
+invitations, clinician links, the access log and the alerts' "I contacted the care team" marks.
+A mark another person made keeps their name (like the access log) when only their account goes.
 """
 
 from dataclasses import dataclass

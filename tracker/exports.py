@@ -41,11 +41,14 @@ SWELLING_SITES = ("face", "hands", "belly", "legs")
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("date", _("The day, as YYYY-MM-DD (the patient’s own calendar day).")),
     ("weight_kg", _("Morning weight in kilograms.")),
-    ("swelling_face", _("Swelling around the eyes or face, 0 (none) to 3 (severe).")),
-    ("swelling_hands", _("Swelling of the hands, 0 to 3.")),
-    ("swelling_belly", _("Swelling of the belly, 0 to 3.")),
-    ("swelling_legs", _("Swelling of the legs, ankles or feet, 0 to 3.")),
-    ("urine_foam", _("Urine foam, 0 (none) to 3 (thick foam).")),
+    (
+        "swelling_face",
+        _("Swelling around the eyes or face, 0 (none) to 3 (severe); empty if not recorded."),
+    ),
+    ("swelling_hands", _("Swelling of the hands, 0 to 3; empty if not recorded.")),
+    ("swelling_belly", _("Swelling of the belly, 0 to 3; empty if not recorded.")),
+    ("swelling_legs", _("Swelling of the legs, ankles or feet, 0 to 3; empty if not recorded.")),
+    ("urine_foam", _("Urine foam, 0 (none) to 3 (thick foam); empty if not recorded.")),
     (
         "dipstick_protein",
         _("Urine dipstick protein: negative, trace, 1+, 2+, 3+ or 4+; empty if not tested."),
@@ -132,6 +135,11 @@ def readings_text(readings: Iterable[Reading]) -> str:
     return "; ".join(parts)
 
 
+def grade_text(grade) -> str:
+    """A swelling or foam grade for a cell: empty when not recorded (never a 0)."""
+    return "" if grade is None else str(grade)
+
+
 def csv_row(row: DayRow) -> list[str]:
     day = row.day
     cells = {"date": row.date.isoformat(), "blood_pressure_mmhg": readings_text(row.readings)}
@@ -139,7 +147,7 @@ def csv_row(row: DayRow) -> list[str]:
         cells.update(
             weight_kg=number_text(day.get("weight_kg")),
             temperature_c=number_text(day.get("temperature_c")),
-            urine_foam=str(day.get("foam", 0)),
+            urine_foam=grade_text(day.get("foam")),
             dipstick_protein=(
                 "" if day.get("dipstick") is None else DIPSTICK_WORDS[day["dipstick"]]
             ),
@@ -147,7 +155,10 @@ def csv_row(row: DayRow) -> list[str]:
             symptoms=symptoms.to_text(symptoms.codes_of(day)),
             medicines_taken=day.get("medicines_taken") or "",
             note=day.get("note") or "",
-            **{f"swelling_{site}": str(day.get(f"swelling_{site}", 0)) for site in SWELLING_SITES},
+            **{
+                f"swelling_{site}": grade_text(day.get(f"swelling_{site}"))
+                for site in SWELLING_SITES
+            },
         )
     return [neutralise(cells.get(name, "")) for name in COLUMN_NAMES]
 
@@ -511,21 +522,25 @@ class BundleBuilder:
                     on,
                     valueCodeableConcept=_concept(DIPSTICK_SYSTEM, word, word),
                 )
+            # A grade not recorded gets no Observation (it is not a 0).
             for site in SWELLING_SITES:
+                if day.get(f"swelling_{site}") is None:
+                    continue
                 self.observation(
                     (f"swelling-{site}", on),
                     "survey",
                     _concept(HOME_MONITORING_SYSTEM, f"swelling-{site}", f"Swelling ({site}), 0-3"),
                     on,
-                    valueInteger=int(day.get(f"swelling_{site}", 0)),
+                    valueInteger=int(day[f"swelling_{site}"]),
                 )
-            self.observation(
-                ("urine-foam", on),
-                "survey",
-                _concept(HOME_MONITORING_SYSTEM, "urine-foam", "Urine foam, 0-3"),
-                on,
-                valueInteger=int(day.get("foam", 0)),
-            )
+            if day.get("foam") is not None:
+                self.observation(
+                    ("urine-foam", on),
+                    "survey",
+                    _concept(HOME_MONITORING_SYSTEM, "urine-foam", "Urine foam, 0-3"),
+                    on,
+                    valueInteger=int(day["foam"]),
+                )
             # Only what was ticked: an unticked box is "not reported", not a recorded "no".
             for code in symptoms.ordered(symptoms.codes_of(day)):
                 self.observation(

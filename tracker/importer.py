@@ -111,7 +111,7 @@ class ImportResult:
 
 def _day_data(cells: dict[str, str]) -> dict[str, str] | None:
     """DiaryDayForm data from a row's cells, or None when the row has no day values (readings
-    only). Swelling and foam left empty on a day with other values count as 0, as on the page."""
+    only). Swelling and foam left empty are not recorded (None), as on the page: never a 0."""
     if not any(cells.get(name, "") for name in exports.DAY_COLUMNS):
         return None
     less_urine = cells.get("less_urine", "").lower()
@@ -120,13 +120,13 @@ def _day_data(cells: dict[str, str]) -> dict[str, str] | None:
         "weight_unit": "kg",
         "temperature": cells.get("temperature_c", ""),
         "temperature_unit": "C",
-        "foam": cells.get("urine_foam", "") or "0",
+        "foam": cells.get("urine_foam", ""),
         "medicines_taken": cells.get("medicines_taken", "").lower(),
         "note": cells.get("note", ""),
         "version": "0",
     }
     for site in exports.SWELLING_SITES:
-        data[f"swelling_{site}"] = cells.get(f"swelling_{site}", "") or "0"
+        data[f"swelling_{site}"] = cells.get(f"swelling_{site}", "")
     if less_urine in exports.YES_WORDS:
         data["less_urine"] = "on"
     dipstick = cells.get("dipstick_protein", "").strip().lower()

@@ -338,6 +338,30 @@ class Patient(models.Model):
             self, "owner_user_id", None
         )
 
+    # Issue #11: the care team's numbers are a later, optional step after creating a diary. ----
+    CARE_TEAM_FIELDS = (
+        "care_team_phone",
+        "alert_weight_gain_1d",
+        "alert_weight_gain_7d",
+        "alert_systolic",
+        "alert_diastolic",
+        "crisis_systolic",
+        "crisis_diastolic",
+        "alert_fever",
+        "bp_target_systolic",
+        "bp_target_diastolic",
+        "baseline_upcr",
+        "biopsy_date",
+    )
+
+    @property
+    def has_care_team_numbers(self) -> bool:
+        """Whether any of the care team's numbers (or the FSGS type) is filled in on the profile:
+        until then the diary invites the person to add them."""
+        return self.fsgs_type != FsgsType.NOT_KNOWN or any(
+            getattr(self, name) not in (None, "") for name in self.CARE_TEAM_FIELDS
+        )
+
     def is_child(self, day=None) -> bool:
         """Under 18 on the given day (today by default); unknown age counts as adult rules off."""
         age = self.age_on(day or self.today())
@@ -496,20 +520,21 @@ class DiaryDay(models.Model):
     weight_entered_unit = models.CharField(
         _("unit the weight was typed in"), max_length=2, choices=WeightUnit.choices, blank=True
     )
+    # Swelling and foam: None is "not recorded" (the person picked no grade), never a 0.
     swelling_face = models.PositiveSmallIntegerField(
-        _("face or around the eyes"), choices=Swelling.choices, default=Swelling.NONE
+        _("face or around the eyes"), choices=Swelling.choices, null=True, blank=True, default=None
     )
     swelling_hands = models.PositiveSmallIntegerField(
-        _("hands"), choices=Swelling.choices, default=Swelling.NONE
+        _("hands"), choices=Swelling.choices, null=True, blank=True, default=None
     )
     swelling_belly = models.PositiveSmallIntegerField(
-        _("belly"), choices=Swelling.choices, default=Swelling.NONE
+        _("belly"), choices=Swelling.choices, null=True, blank=True, default=None
     )
     swelling_legs = models.PositiveSmallIntegerField(
-        _("legs, ankles or feet"), choices=Swelling.choices, default=Swelling.NONE
+        _("legs, ankles or feet"), choices=Swelling.choices, null=True, blank=True, default=None
     )
     foam = models.PositiveSmallIntegerField(
-        _("urine foam"), choices=Foam.choices, default=Foam.NONE
+        _("urine foam"), choices=Foam.choices, null=True, blank=True, default=None
     )
     dipstick = models.PositiveSmallIntegerField(
         _("dipstick protein"), choices=DIPSTICK_CHOICES, null=True, blank=True
@@ -578,14 +603,14 @@ class DiaryDay(models.Model):
                 name="diary_day_temperature_entered_range",
             ),
             models.CheckConstraint(
-                condition=between("swelling_face", 0, GRADE_MAX)
-                & between("swelling_hands", 0, GRADE_MAX)
-                & between("swelling_belly", 0, GRADE_MAX)
-                & between("swelling_legs", 0, GRADE_MAX),
+                condition=between_or_null("swelling_face", 0, GRADE_MAX)
+                & between_or_null("swelling_hands", 0, GRADE_MAX)
+                & between_or_null("swelling_belly", 0, GRADE_MAX)
+                & between_or_null("swelling_legs", 0, GRADE_MAX),
                 name="diary_day_swelling_range",
             ),
             models.CheckConstraint(
-                condition=between("foam", 0, GRADE_MAX), name="diary_day_foam_range"
+                condition=between_or_null("foam", 0, GRADE_MAX), name="diary_day_foam_range"
             ),
             models.CheckConstraint(
                 condition=between_or_null("dipstick", 0, len(DIPSTICK_GRADES) - 1),
@@ -602,12 +627,14 @@ class DiaryDay(models.Model):
 
     @property
     def swelling(self) -> dict[str, int]:
-        """Swelling grade per site, keyed as alerts.SWELLING_SITES."""
-        return {site: getattr(self, field) for site, field in SWELLING_FIELDS.items()}
+        """Swelling grade per recorded site, keyed as alerts.SWELLING_SITES (a site not
+        recorded is left out: it has no grade)."""
+        grades = {site: getattr(self, field) for site, field in SWELLING_FIELDS.items()}
+        return {site: grade for site, grade in grades.items() if grade is not None}
 
     @property
-    def max_swelling(self) -> int:
-        return max(self.swelling.values())
+    def max_swelling(self) -> int | None:
+        return max(self.swelling.values(), default=None)
 
     @property
     def symptoms(self) -> frozenset[str]:
@@ -680,6 +707,7 @@ def day_readings(days, pressures) -> list[alerts.DayReadings]:
                 weight_unit=day.weight_entered_unit or alerts.KG,
                 swelling=day.swelling,
                 foam=day.foam,
+                logged=True,
                 dipstick=day.dipstick,
                 temperature_c=day.temperature_c,
                 temperature=day.temperature_entered,
@@ -1184,3 +1212,43 @@ class SummaryPrint(models.Model):
 
     def __str__(self):
         return f"{self.patient} summary {self.start.isoformat()} to {self.end.isoformat()}"
+
+
+# Alerts: "I contacted the care team" (issue #11) --------------------------------------------------
+
+ALERT_CONTACT_NOTE_LENGTH = 200
+
+
+class AlertContact(models.Model):
+    """A mark "I contacted the care team" on one alert: the rule and the day it fired, for one
+    patient. Alerts are computed, never stored (tracker.alerts); the mark is what a person did.
+
+    Made and removed by the owner or a caregiver who may edit (tracker.views.alerts).
+    `marked_by_name` keeps the name as it was, like AccessLog.who, so the diary still says who
+    marked it after that person's account is gone. Goes with the patient (all its rows cascade).
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alert_contacts")
+    rule = models.CharField(max_length=40)  # a code of alerts.RULES, checked by the view
+    triggered_on = models.DateField(_("day of the alert"))
+    contacted_at = models.DateTimeField(_("contacted at"), default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_by_name = models.CharField(max_length=254)
+    note = models.CharField(_("note"), max_length=ALERT_CONTACT_NOTE_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["-triggered_on", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "rule", "triggered_on"], name="alert_contact_one_per_alert"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient} {self.rule} {self.triggered_on.isoformat()} contacted"
+
+    def contacted_on(self) -> date:
+        """The day of the contact in the patient's time zone."""
+        return timezone.localdate(self.contacted_at, timezone=self.patient.tz)

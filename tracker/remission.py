@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker.dates import day_text
 from tracker.units import (
     DIPSTICK_3_PLUS,
     DIPSTICK_TRACE,
@@ -213,7 +214,7 @@ def choose_baseline(
                 date=highest.date,
                 source=str(
                     _("The highest UPCR in the 90 days before your first treatment on %(date)s.")
-                    % {"date": first_treatment_date.isoformat()}
+                    % {"date": day_text(first_treatment_date)}
                 ),
                 kind=BASELINE_BEFORE_TREATMENT,
                 result=highest,
@@ -471,7 +472,7 @@ def _watch(dipsticks: Sequence[tuple[date, int]], after: date | None) -> str:
     run = latest_high_dipstick_days(dipsticks, after)
     if not run:
         return ""
-    dates = ", ".join(day.isoformat() for day in run)
+    dates = ", ".join(day_text(day) for day in run)
     if len(run) < CHILD_DIPSTICK_DAYS:
         return str(
             _(
@@ -719,12 +720,12 @@ def _child_status(
     elif kind == _RELAPSE_EVIDENCE:
         reading = str(
             _("The dipstick showed 3+ or more on 3 days in a row, up to %(date)s.")
-            % {"date": latest_day.isoformat()}
+            % {"date": day_text(latest_day)}
         )
     else:
         reading = str(
             _("The dipstick showed negative or trace on 3 days in a row, up to %(date)s.")
-            % {"date": latest_day.isoformat()}
+            % {"date": day_text(latest_day)}
         )
     drop = drop_from_baseline_percent(latest, baseline) if from_lab else None
 
@@ -840,7 +841,7 @@ def _child_between_lines(latest, baseline, drop, albumins, reading, status, line
                     between,
                     str(
                         _("But blood albumin was %(value)s g/L on %(date)s, below 30 g/L.")
-                        % {"value": _number(albumin[1]), "date": albumin[0].isoformat()}
+                        % {"value": _number(albumin[1]), "date": day_text(albumin[0])}
                     ),
                 ]
             ),
@@ -856,7 +857,7 @@ def _child_between_lines(latest, baseline, drop, albumins, reading, status, line
     else:
         albumin_text = str(
             _("Blood albumin was %(value)s g/L on %(date)s: 30 g/L or more.")
-            % {"value": _number(albumin[1]), "date": albumin[0].isoformat()}
+            % {"value": _number(albumin[1]), "date": day_text(albumin[0])}
         )
     if drop is None:
         fall_text = str(
@@ -1015,7 +1016,7 @@ def _unknown(baseline, explanation, *, upcr: UpcrResult | None = None) -> Remiss
 def _upcr_sentence(result: UpcrResult) -> str:
     return str(
         _("The latest UPCR was %(value)s on %(date)s.")
-        % {"value": str(result), "date": result.date.isoformat()}
+        % {"value": str(result), "date": day_text(result.date)}
     )
 
 
@@ -1023,6 +1024,9 @@ def _drop_sentence(drop: Decimal | None, baseline: Baseline | None, latest: Upcr
     """The drop from baseline, with the baseline in the latest result's unit."""
     if drop is None or baseline is None:
         return ""
+    if baseline.result is not None and baseline.result == latest:
+        # The baseline itself (say the first UPCR on record): "0% lower" would read as news.
+        return str(_("This result is the baseline: later results are compared with it."))
     if baseline.result is not None and baseline.result.unit == latest.unit:
         base = str(baseline.result)
     else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 SECTIONS = {
     "diary": gettext_lazy("the diary"),
     "blood-pressure": gettext_lazy("a blood pressure reading"),
+    "alerts": gettext_lazy("a mark “I contacted the care team” on an alert"),
     "labs": gettext_lazy("lab results"),
     "medications": gettext_lazy("medicines"),
     "events": gettext_lazy("events"),

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
 from tracker import alerts, charts, egfr, remission, symptoms, units
+from tracker.dates import day_text
 from tracker.guides import guide_url
 from tracker.models import (
     IMMUNOSUPPRESSING_PURPOSES,
@@ -119,8 +120,8 @@ class Period:
 
     def __str__(self):
         return _("%(start)s to %(end)s (%(days)d days)") % {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
+            "start": day_text(self.start),
+            "end": day_text(self.end),
             "days": self.days,
         }
 
@@ -187,7 +188,8 @@ def completeness(days: Iterable[alerts.DayReadings], period: Period) -> Complete
     inside = [day for day in days if period.contains(day.date)]
     return Completeness(
         days=period.days,
-        diary_days=sum(1 for day in inside if day.swelling or day.foam is not None),
+        # A diary entry counts whatever it recorded (swelling and foam may be "not recorded").
+        diary_days=sum(1 for day in inside if day.logged or day.swelling or day.foam is not None),
         weight_days=sum(1 for day in inside if day.weight_kg is not None),
         dipstick_days=sum(1 for day in inside if day.dipstick is not None),
         blood_pressure_days=sum(1 for day in inside if day.blood_pressures),
@@ -401,6 +403,7 @@ class LabLine:
     baseline_on: date | None
     baseline_label: str
     decimals: int = 2
+    is_baseline: bool = False  # the latest result is the baseline itself (issue #11)
 
     @property
     def change(self) -> Decimal | None:
@@ -427,6 +430,8 @@ class LabLine:
 
     @property
     def change_text(self) -> str:
+        if self.is_baseline:
+            return str(_("baseline"))
         change = self.change
         if change is None:
             return "–"
@@ -470,11 +475,16 @@ def lab_lines(
             return units.from_canonical(kind, value, unit)
 
         latest_on, latest = values[-1]
+        is_baseline = False
         if kind == LabKind.UPCR:
             baseline = upcr_baseline
             base_value = None if baseline is None else show(baseline.value)
             base_on = None if baseline is None else baseline.date
             label = _remission_baseline_label(baseline)
+            # The latest UPCR is the baseline result itself: say so, not "±0 (0%)".
+            is_baseline = (
+                baseline is not None and baseline.result is not None and baseline.date == latest_on
+            )
         else:
             base_on, first = values[0]
             base_value, label = show(first), _("first on record")
@@ -493,6 +503,7 @@ def lab_lines(
                 baseline_on=base_on,
                 baseline_label=str(label),
                 decimals=decimals,
+                is_baseline=is_baseline,
             )
         )
     shown_egfr = [(day, value) for day, value in egfr_series if day <= period.end]
@@ -687,8 +698,20 @@ class EventLine:
 
 
 @dataclass(frozen=True)
+class ContactLine:
+    """A mark "I contacted the care team" on one alert of the period: the day the alert fired,
+    the day of the contact (in the patient's time zone), who marked it, and their short note."""
+
+    triggered_on: date
+    contacted_on: date
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class AlertGroup:
-    """The alerts of one rule in the period: how many days, the first and last, the latest title."""
+    """The alerts of one rule in the period (alerts.group_by_rule): how many days, the first and
+    last, the latest title, and the marks "I contacted the care team" on its days, newest first."""
 
     rule: str
     severity: str
@@ -698,6 +721,7 @@ class AlertGroup:
     last: date
     rule_text: str
     guide_url: str
+    contacts: tuple[ContactLine, ...] = ()
 
     @property
     def severity_word(self) -> str:
@@ -731,30 +755,40 @@ def symptom_lines(
     ]
 
 
-def alert_groups(found: Iterable[alerts.Alert]) -> list[AlertGroup]:
+def alert_groups(
+    found: Iterable[alerts.Alert], contacts: Iterable[tuple[str, ContactLine]] = ()
+) -> list[AlertGroup]:
     """One line per rule, most severe first, then by the latest day (a 3-day dipstick run alerts
-    every day it lasts, so a year would otherwise list hundreds of lines)."""
-    by_rule: dict[str, list[alerts.Alert]] = {}
-    for alert in found:
-        by_rule.setdefault(alert.rule, []).append(alert)
+    every day it lasts, so a year would otherwise list hundreds of lines): alerts.group_by_rule,
+    the same grouping as the diary page. `contacts` are (rule, ContactLine) pairs; a mark whose
+    alert did not fire in the period is left out."""
+    marks: dict[str, list[ContactLine]] = {}
+    for rule, line in contacts:
+        marks.setdefault(rule, []).append(line)
     groups = []
-    for rule, items in by_rule.items():
-        days = sorted({alert.triggered_on for alert in items})
-        latest = max(items, key=lambda alert: alert.triggered_on)
+    for group in alerts.group_by_rule(found):
+        latest = group.latest
+        fired = set(group.dates)
         groups.append(
             AlertGroup(
-                rule=rule,
-                severity=latest.severity,
-                title=latest.title,
-                days=len(days),
-                first=days[0],
-                last=days[-1],
+                rule=group.rule,
+                severity=group.severity,
+                title=group.title,
+                days=group.days,
+                first=group.first,
+                last=group.last,
                 rule_text=latest.rule_text,
                 guide_url=guide_url(latest.guide_slug, latest.guide_anchor),
+                contacts=tuple(
+                    sorted(
+                        (line for line in marks.get(group.rule, []) if line.triggered_on in fired),
+                        key=lambda line: line.triggered_on,
+                        reverse=True,
+                    )
+                ),
             )
         )
-    order = {severity: rank for rank, severity in enumerate(alerts.SEVERITIES)}
-    return sorted(groups, key=lambda g: (order[g.severity], -g.last.toordinal(), g.rule))
+    return groups
 
 
 def alert_days_of(found: Iterable[alerts.Alert], rules: Iterable[str]) -> int:
@@ -897,7 +931,8 @@ def build_summary(
     paper: str = Paper.A4,
 ) -> VisitSummary:
     """The visit summary of `patient` from `start` to `end` (both included): 8 queries, however
-    long the period or the history."""
+    long the period or the history, and one more for the alerts' "I contacted the care team"
+    marks when any alert fired in the period."""
     period = Period(start, end)
     look_back = min(start - timedelta(days=alerts.LOOK_BACK_DAYS), end - timedelta(days=14))
     diary_rows = list(
@@ -966,6 +1001,16 @@ def build_summary(
         today=end,
         since=start,
     )
+    # "I contacted the care team" marks on the period's alerts: one query, none without alerts.
+    contacts = [
+        (
+            mark.rule,
+            ContactLine(mark.triggered_on, mark.contacted_on(), mark.marked_by_name, mark.note),
+        )
+        for mark in (
+            patient.alert_contacts.filter(triggered_on__range=(start, end)) if found else ()
+        )
+    ]
     weight_unit = patient.weight_unit
     limit_1 = alerts.active_threshold(thresholds, "weight_gain_1d", is_child=is_child)
     limit_7 = alerts.active_threshold(thresholds, "weight_gain_7d", is_child=is_child)
@@ -1040,10 +1085,12 @@ def build_summary(
     if status.upcr is not None:
         remission_reading = _("Latest UPCR %(value)s on %(date)s") % {
             "value": _upcr_reported(status.upcr, patient.upcr_unit),
-            "date": status.upcr.date.isoformat(),
+            "date": day_text(status.upcr.date),
         }
         drop = remission.drop_from_baseline_percent(status.upcr, baseline)
-        if drop is not None:
+        if baseline is not None and baseline.result is not None and baseline.result == status.upcr:
+            remission_reading += ", " + _("the baseline")
+        elif drop is not None:
             remission_reading += ", " + (
                 _("%(drop)s%% below baseline") if drop >= 0 else _("%(drop)s%% above baseline")
             ) % {"drop": units.rounded(abs(drop), 0)}
@@ -1053,7 +1100,7 @@ def build_summary(
         remission_baseline = _upcr_shown(baseline.value, patient.upcr_unit)
         remission_baseline += f" ({_remission_baseline_label(baseline)}"
         if baseline.date:
-            remission_baseline += f", {baseline.date.isoformat()}"
+            remission_baseline += f", {day_text(baseline.date)}"
         remission_baseline += ")"
 
     creatinine = [(day, value) for day, kind, value in lab_rows if kind == LabKind.CREATININE]
@@ -1130,7 +1177,7 @@ def build_summary(
         medicines_now=medicines_now,
         medicine_changes=changes,
         events=[EventLine(row.date, str(row.get_kind_display()), row.note) for row in event_rows],
-        alerts=alert_groups(found),
+        alerts=alert_groups(found, contacts),
         symptom_days=symptom_lines(days, period, found),
         inactive_rules=alerts.inactive_rules(
             thresholds, is_child=is_child, on_immunosuppression=on_immunosuppression
@@ -1225,7 +1272,7 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
         (day, value), unit = upcr_in_period[0], patient.upcr_unit
         notes.append(
             _("One UPCR result in this period: %(value)s on %(date)s.")
-            % {"value": _upcr_shown(value, unit), "date": day.isoformat()}
+            % {"value": _upcr_shown(value, unit), "date": day_text(day)}
         )
     elif upcr_in_period:
         unit = patient.upcr_unit

@@ -3,6 +3,7 @@ from datetime import date
 from django.urls import path, register_converter
 
 from tracker.views import (
+    alerts,
     diary,
     events,
     exports,
@@ -96,6 +97,20 @@ urlpatterns = [
     path(f"{patient}export.csv", exports.export_csv, name="export_csv"),
     path(f"{patient}export.json", exports.export_json, name="export_json"),
     path(f"{patient}import/", exports.diary_import, name="diary_import"),
+]
+
+# Alerts: "I contacted the care team" on the alert a rule raised on a day (issue #11)
+urlpatterns += [
+    path(
+        f"{patient}alerts/<slug:rule>/<isodate:day>/contacted/",
+        alerts.alert_contact,
+        name="alert_contact",
+    ),
+    path(
+        f"{patient}alerts/<slug:rule>/<isodate:day>/contacted/delete/",
+        alerts.alert_contact_delete,
+        name="alert_contact_delete",
+    ),
 ]
 
 # Sharing: caregivers, invitations, the access log; deleting a patient

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,7 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
+        extra_fields.setdefault("email_confirmed_at", timezone.now())  # made by hand on the server
         return self._create_user(email, password, **extra_fields)
 
 
@@ -33,6 +35,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("your name"), max_length=120, blank=True)
+    # Set when the person proves the address is theirs: the link emailed at sign-up, an
+    # invitation link (sent to that address), or a password reset. Until then they cannot log in.
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -45,6 +50,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def get_short_name(self):
         return self.name or self.email

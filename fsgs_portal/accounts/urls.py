@@ -1,12 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from fsgs_portal import redirects
 from fsgs_portal.accounts import views
+from fsgs_portal.accounts.forms import ConfirmingSetPasswordForm, LoginForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/check-your-email/", views.signup_done, name="signup_done"),
+    # The token is blanked in the access logs, as for the other links that carry one.
+    path("confirm/<uidb64>/<token>/", views.email_confirm, name="email_confirm"),
+    path("confirm/again/", views.email_confirm_resend, name="email_confirm_resend"),
+    path(
+        "login/",
+        redirects.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
+    path("logout/", redirects.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.account_delete, name="account_delete"),
     path(
@@ -27,7 +39,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=ConfirmingSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -83,7 +83,8 @@ class PageProblems:
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
 def page(request, browser, live_server):
     context = browser.new_context(viewport=VIEWPORTS[request.param], base_url=live_server.url)
-    context.set_default_timeout(5000)
+    # Generous: a loaded 2-core CI machine renders a year-long PDF in seconds, not milliseconds.
+    context.set_default_timeout(15000)
     page = context.new_page()
     page.viewport_name = request.param
     page.problems = PageProblems(page)

@@ -1,5 +1,6 @@
 """The diary in a browser: a day logged by keyboard only, its alert appearing in place, an
-unchanged day in two actions, and axe-core clean on every diary page at both widths."""
+unchanged day in two actions that copy no measurement, and axe-core clean on every diary page
+at both widths."""
 
 import re
 from datetime import date, time, timedelta
@@ -18,7 +19,8 @@ PASSWORD_LABEL = re.compile(r"^\s*Password\*?\s*$")
 
 @pytest.fixture
 def diary(live_server):
-    """A user whose only patient logged yesterday: 70.0 kg, no swelling."""
+    """A user whose only patient logged yesterday: 70.0 kg, foam 1, dipstick 1+, swelling not
+    recorded."""
     user = make_user("keyboard@example.org")
     patient = make_patient(user, display_name="Sam Keys", birth_date=date(1985, 6, 1))
     yesterday = patient.today() - timedelta(days=1)
@@ -46,17 +48,17 @@ def tab_to(page, selector: str, limit: int = 120) -> int:
 def test_a_day_logged_by_keyboard_only_shows_its_alert_in_place(page, diary):
     user, patient = diary
     log_in(page, user)
-    assert "Filled in from" in page.locator(".day-form").inner_text()
+    assert "filled in from" in page.locator(".day-form").inner_text()
     page.evaluate("window.notReloaded = true")  # gone if the save loaded a new page
     keys = 0
     keys += tab_to(page, "#id_weight")
     page.keyboard.press("Control+A")
     page.keyboard.type("71.5")
     keys += 2
-    keys += tab_to(page, 'input[name="swelling_legs"]:checked')
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    keys += 2
+    keys += tab_to(page, 'input[name="swelling_legs"]:checked')  # "Not recorded"
+    for _grade in range(3):  # not recorded → 0 → 1 → 2
+        page.keyboard.press("ArrowRight")
+    keys += 3
     keys += tab_to(page, "#save-day")
     page.keyboard.press("Enter")
     keys += 1
@@ -67,8 +69,11 @@ def test_a_day_logged_by_keyboard_only_shows_its_alert_in_place(page, diary):
     assert alert.get_by_role("link", name=re.compile("When to call")).get_attribute("href") == (
         "/learn/when-to-call/#weight-gain"
     )
-    assert "Saved." in page.locator("#page-status").inner_text()
-    assert page.evaluate("document.activeElement.id") == "save-day"  # focus kept for keyboards
+    status = page.locator("#save-status")
+    assert "Saved the entry for" in status.inner_text()
+    assert "Weight up 1.5 kg (3.3 lb) in 1 day" in status.inner_text()  # where the person is
+    # Focus moves to the status once htmx has settled the swap.
+    page.wait_for_function("() => document.activeElement?.id === 'save-status'")
     assert page.evaluate("window.notReloaded === true")  # swapped in place by htmx
     today = DiaryDay.objects.get(patient=patient, date=patient.today())
     assert (today.weight_kg, today.swelling_legs, today.entered_by) == (D("71.500"), 2, user)
@@ -76,13 +81,15 @@ def test_a_day_logged_by_keyboard_only_shows_its_alert_in_place(page, diary):
     print(f"\n[{page.viewport_name}] a changed day by keyboard: {keys} key presses")
 
 
-def test_an_unchanged_day_takes_two_actions(page, diary):
+def test_an_unchanged_day_takes_two_actions_and_copies_no_measurement(page, diary):
     user, patient = diary
     log_in(page, user)  # action 1: open the diary (here, straight after log-in)
     page.get_by_role("button", name="Nothing changed: save these values").click()  # action 2
-    page.locator(".alert-success", has_text="Saved.").wait_for()
+    page.locator("#save-status .save-done").wait_for()
     today = DiaryDay.objects.get(patient=patient, date=patient.today())
-    assert (today.weight_kg, today.foam, today.dipstick) == (D("70.000"), 1, 1)
+    assert today.foam == 1  # how the person feels is carried over
+    assert (today.weight_kg, today.dipstick, today.temperature_c) == (None, None, None)
+    assert not BloodPressure.objects.filter(patient=patient, date=patient.today()).exists()
     assert_accessible(page)
     print(f"\n[{page.viewport_name}] an unchanged day: 2 actions, 0 values typed")
 

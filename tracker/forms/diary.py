@@ -57,11 +57,11 @@ SWELLING_SCALE = [
         _("Very swollen; a deep dent that stays; hard to walk, or belly or eyes swollen all day."),
     ),
 ]
-FOAM_CHOICES = [
-    (Foam.NONE, _("0 – none, or a few big bubbles that vanish")),
-    (Foam.LITTLE, _("1 – a thin layer of small bubbles that stays a little")),
-    (Foam.CLEAR, _("2 – a clear layer of foam that lasts over a minute")),
-    (Foam.THICK, _("3 – thick foam like beaten egg white, lasting several minutes")),
+FOAM_SCALE = [
+    (Foam.NONE, _("None, or a few big bubbles that vanish.")),
+    (Foam.LITTLE, _("A thin layer of small bubbles that stays a little.")),
+    (Foam.CLEAR, _("A clear layer of foam that lasts over a minute.")),
+    (Foam.THICK, _("Thick foam like beaten egg white, lasting several minutes.")),
 ]
 DIPSTICK_FORM_CHOICES = [
     ("", _("Not tested")),
@@ -74,6 +74,31 @@ DIPSTICK_FORM_CHOICES = [
     ],
 ]
 GRADE_ERROR = _("Choose a grade from 0 to 3.")
+# The first choice of every grade: a grade the person did not pick is saved as None, never as 0,
+# and a grade picked by mistake can be taken back.
+NOT_RECORDED = ("", _("Not recorded"))
+FOAM_SHORT_CHOICES = [NOT_RECORDED, *Foam.choices]
+SWELLING_SHORT_CHOICES = [NOT_RECORDED, *Swelling.choices]
+
+
+# What "Nothing changed: save these values" may carry from the latest day: feelings, not
+# measurements (issue #11).
+CARRIED_OVER = [*SWELLING_FIELDS.values(), "foam", "medicines_taken"]
+
+# The day form's order, by how often a value changes from one day to the next: weight (every
+# morning), swelling and foam (change with the fluid), blood pressure, the dipstick (not every
+# day), temperature (when unwell), then the one-off ticks, medicines taken and the note.
+FIELD_ORDER = [
+    "weight",
+    *SWELLING_FIELDS.values(),
+    "foam",
+    "dipstick",
+    "temperature",
+    "less_urine",
+    *symptoms.FIELDS,
+    "medicines_taken",
+    "note",
+]
 
 
 class StaleEdit(Exception):
@@ -123,7 +148,7 @@ class DiaryDayForm(forms.ModelForm):
         ]
         widgets = {
             **dict.fromkeys(SWELLING_FIELDS.values(), forms.RadioSelect),
-            "foam": forms.RadioSelect(choices=FOAM_CHOICES),
+            "foam": forms.RadioSelect,
             "medicines_taken": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -153,7 +178,7 @@ class DiaryDayForm(forms.ModelForm):
     def __init__(self, *args, patient: Patient, day, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient, self.day = patient, day
-        self.fields["foam"].choices = FOAM_CHOICES
+        self.fields["foam"].choices = FOAM_SHORT_CHOICES
         self.fields["dipstick"].choices = DIPSTICK_FORM_CHOICES
         self.fields["medicines_taken"].choices = [("", _("Not recorded")), *MedicinesTaken.choices]
         self.fields["medicines_taken"].label = _("Did you take your medicines as prescribed?")
@@ -163,7 +188,7 @@ class DiaryDayForm(forms.ModelForm):
         for symptom in symptoms.SYMPTOMS:
             self.fields[symptom.field].label = symptom.label
         for field in SWELLING_FIELDS.values():
-            self.fields[field].choices = Swelling.choices
+            self.fields[field].choices = SWELLING_SHORT_CHOICES
         self.initial.setdefault("weight_unit", patient.weight_unit)
         self.initial.setdefault("temperature_unit", patient.temperature_unit)
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
@@ -187,21 +212,14 @@ class DiaryDayForm(forms.ModelForm):
         return measures
 
     @classmethod
-    def prefill_from(cls, previous: DiaryDay, patient: Patient) -> dict:
-        """A starting point from an earlier day: the daily readings only. Temperature, less
-        urine, the "Anything else today?" ticks and the note describe one day and are not carried
-        over, so they cannot raise an alert the person did not mean."""
-        values = {field: getattr(previous, field) for field in SWELLING_FIELDS.values()}
-        values.update(
-            foam=previous.foam,
-            dipstick=previous.dipstick,
-            medicines_taken=previous.medicines_taken,
-        )
-        measures = cls.measures_of(previous, patient)
-        values["weight"] = measures["weight"]
-        if "weight_unit" in measures:
-            values["weight_unit"] = measures["weight_unit"]
-        return values
+    def prefill_from(cls, previous: DiaryDay) -> dict:
+        """A starting point from an earlier day: how the person feels (swelling, foam,
+        medicines taken), never a measurement. A copied weight, temperature, dipstick or blood
+        pressure would be a reading nobody took: it flattens the weight chart and hides a gain.
+        Less urine, the "Anything else today?" ticks and the note describe one day and are not
+        carried over either, so they cannot raise an alert the person did not mean."""
+        values = {field: getattr(previous, field) for field in CARRIED_OVER}
+        return {field: value for field, value in values.items() if value not in (None, "")}
 
     def clean(self):
         cleaned = super().clean()
@@ -253,17 +271,7 @@ class DiaryDayForm(forms.ModelForm):
     def typed_values(self) -> list[tuple[str, str]]:
         """What this (valid) form holds, as (label, text): shown when a save is refused."""
         values = []
-        for name in [
-            "weight",
-            *SWELLING_FIELDS.values(),
-            "foam",
-            "dipstick",
-            "temperature",
-            "less_urine",
-            *symptoms.FIELDS,
-            "medicines_taken",
-            "note",
-        ]:
+        for name in FIELD_ORDER:
             field, value = self.fields[name], self.cleaned_data.get(name)
             if name == "weight" and value is not None:
                 text = f"{typed(value)} {self.cleaned_data['weight_unit']}"
@@ -394,3 +402,93 @@ class BloodPressureForm(forms.ModelForm):
         reading.patient, reading.date, reading.entered_by = self.patient, self.day, user
         reading.save()
         return reading
+
+
+# New readings on the day form --------------------------------------------------------------------
+
+# Rows of new readings one save takes: two readings a minute apart, morning and evening, with
+# room to spare. A larger number posted is refused, not cut short (absolute_max).
+NEW_READINGS_MAX = 6
+READING_NUMBERS = ("systolic", "diastolic", "pulse")
+
+
+class NewReadingForm(BloodPressureForm):
+    """One row of new readings on the day form. A row without numbers is ignored (the time
+    alone is not a reading); a row with some numbers must be complete."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["systolic"].error_messages["required"] = _(
+            "Type the top number too, or clear this reading."
+        )
+        self.fields["diastolic"].error_messages["required"] = _(
+            "Type the bottom number too, or clear this reading."
+        )
+        self.fields["time"].error_messages["required"] = _(
+            "Type the time of this reading, like 08:30."
+        )
+        self.fields["time"].help_text = ""
+
+    def has_changed(self) -> bool:
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in READING_NUMBERS
+        )
+
+    def reading_text(self) -> str:
+        """The typed reading in words, for a refused save: "08:30 128/84"."""
+        data = self.cleaned_data
+        return f"{data['time']:%H:%M} {data['systolic']}/{data['diastolic']}"
+
+
+class BaseNewReadingFormSet(forms.BaseFormSet):
+    def typed(self) -> list[NewReadingForm]:
+        """The rows holding a reading (the formset is valid)."""
+        return [form for form in self.forms if form.has_changed()]
+
+
+NewReadingFormSet = forms.formset_factory(
+    NewReadingForm,
+    formset=BaseNewReadingFormSet,
+    extra=1,
+    max_num=NEW_READINGS_MAX,
+    absolute_max=NEW_READINGS_MAX,
+    validate_max=True,
+)
+NEW_READINGS_PREFIX = "bp"
+
+
+def new_readings_formset(patient: Patient, day, data=None, *, now: str = "", extra_row=False):
+    """The day form's rows of new readings (bound to `data` when posted). `now`, the patient's
+    current time for today, starts every row's time. `extra_row`: one more empty row, for the
+    "Add another reading" button without JavaScript."""
+    if data is not None and extra_row:
+        data = data.copy()
+        key = f"{NEW_READINGS_PREFIX}-TOTAL_FORMS"
+        total = int(data[key]) if str(data.get(key, "")).isdigit() else 1
+        if total < NEW_READINGS_MAX:
+            data[key] = str(total + 1)
+            data[f"{NEW_READINGS_PREFIX}-{total}-time"] = now
+    return NewReadingFormSet(
+        data,
+        prefix=NEW_READINGS_PREFIX,
+        form_kwargs={"patient": patient, "day": day, "initial": {"time": now} if now else {}},
+    )
+
+
+def readings_to_delete(data, readings: list[BloodPressure]) -> list[BloodPressure]:
+    """The day's saved readings whose "delete when I save" box was ticked (others' ids are
+    ignored: they are not this day's)."""
+    ticked = set(data.getlist("delete_reading"))
+    return [reading for reading in readings if str(reading.pk) in ticked]
+
+
+def as_first_row(data) -> dict:
+    """A reading posted on its own (the older "Add reading" form) as the day form's first row
+    of new readings, so its errors show by the fields of the one form the page has."""
+    fields = ("time", *READING_NUMBERS)
+    row = {f"{NEW_READINGS_PREFIX}-0-{name}": data.get(name, "") for name in fields}
+    return {
+        **row,
+        f"{NEW_READINGS_PREFIX}-TOTAL_FORMS": "1",
+        f"{NEW_READINGS_PREFIX}-INITIAL_FORMS": "0",
+    }

@@ -36,6 +36,24 @@ ALL_LAB_UNITS = list(
 )
 
 
+# Which tests each unit fits, for static/js/lab-units.js to offer only those (the server checks
+# the pair in LabResultForm.clean either way).
+KINDS_BY_UNIT: dict[str, list[str]] = {
+    unit: [kind for kind, kind_units in LAB_UNITS.items() if unit in kind_units]
+    for unit in ALL_LAB_UNITS
+}
+
+
+class UnitSelect(forms.Select):
+    """A unit <select> whose options name the tests they fit (data-kinds="upcr acr")."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in KINDS_BY_UNIT:
+            option["attrs"]["data-kinds"] = " ".join(KINDS_BY_UNIT[value])
+        return option
+
+
 class LabResultForm(forms.ModelForm):
     value_entered = number_field(
         _("Result"),
@@ -46,6 +64,7 @@ class LabResultForm(forms.ModelForm):
     unit_entered = forms.ChoiceField(
         label=_("Unit"),
         required=False,
+        widget=UnitSelect(attrs={"data-lab-units": "kind"}),
         choices=[("", _("Choose the unit on the report")), *[(u, u) for u in ALL_LAB_UNITS]],
         help_text=_(
             "As printed on the lab report. UPCR: g/g, mg/g or mg/mmol. Albumin: g/L or g/dL. "

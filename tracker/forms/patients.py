@@ -1,4 +1,7 @@
-"""The patient profile: name, birth date, units, alert thresholds."""
+"""The new-diary form (the minimum to start) and the profile (name, birth date, units, the care
+team's alert numbers)."""
+
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -21,6 +24,7 @@ from tracker.models import (
     ALERT_SYSTOLIC_MIN,
     ALERT_WEIGHT_GAIN_RANGES,
     Patient,
+    Sex,
     time_zone_choices,
 )
 
@@ -40,6 +44,167 @@ BP_CRISIS_HELP = _(
     "so leave it empty. For a child there is no adult default: type the number your child’s "
     "care team gives to turn this check on."
 )
+
+
+def checked_birth_date(birth_date):
+    """A date of birth that is neither in the future nor before 1900 (typos), or a form error."""
+    if birth_date and birth_date > timezone.localdate():
+        raise forms.ValidationError(_("Date of birth cannot be in the future."))
+    if birth_date and birth_date.year < 1900:
+        raise forms.ValidationError(_("Please check the year of birth."))
+    return birth_date
+
+
+# The new-diary form (issue #11) ------------------------------------------------------------------
+
+# The fallback list when the browser does not say its time zone (static/js/timezone.js adds the
+# detected zone when it is not here). Any zone the server knows is accepted.
+COMMON_TIME_ZONES = [
+    "UTC",
+    "Africa/Cairo",
+    "Africa/Johannesburg",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "America/Anchorage",
+    "America/Argentina/Buenos_Aires",
+    "America/Bogota",
+    "America/Chicago",
+    "America/Denver",
+    "America/Halifax",
+    "America/Lima",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Phoenix",
+    "America/Sao_Paulo",
+    "America/St_Johns",
+    "America/Toronto",
+    "America/Vancouver",
+    "Asia/Bangkok",
+    "Asia/Dhaka",
+    "Asia/Dubai",
+    "Asia/Hong_Kong",
+    "Asia/Jakarta",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Adelaide",
+    "Australia/Brisbane",
+    "Australia/Perth",
+    "Australia/Sydney",
+    "Europe/Amsterdam",
+    "Europe/Athens",
+    "Europe/Berlin",
+    "Europe/Dublin",
+    "Europe/Istanbul",
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Pacific/Auckland",
+    "Pacific/Honolulu",
+]
+ADULT = "adult"
+CHILD = "child"
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A short list of common zones to pick from, accepting any zone the server knows (the one
+    the browser reported may not be on the list)."""
+
+    def __init__(self, **kwargs):
+        choices = [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES]
+        super().__init__(choices=choices, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return value in zoneinfo.available_timezones()
+
+
+class NewPatientForm(forms.ModelForm):
+    """What a diary needs to start: who, adult or child, units and clock. The care team's numbers
+    wait for the profile (CLINICAL.md: for a child the weight and blood-pressure checks stay off
+    until the family types the team's numbers)."""
+
+    age_group = forms.ChoiceField(
+        label=_("Is the diary for an adult or a child?"),
+        choices=[(ADULT, _("An adult (18 or older)")), (CHILD, _("A child (under 18)"))],
+        widget=forms.RadioSelect,
+    )
+    time_zone = TimeZoneField(
+        label=_("Time zone"),
+        help_text=_("Diary days follow this clock. Filled in from this device when it can be."),
+        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "display_name",
+            "birth_date",
+            "sex",
+            "weight_unit",
+            "upcr_unit",
+            "temperature_unit",
+            "time_zone",
+        ]
+        widgets = {"birth_date": DateInput()}
+        help_texts = {
+            "display_name": _("The name shown on the diary and the visit summary."),
+            "birth_date": _(
+                "Needed for a child: the diary uses the children’s rules. Optional for an adult "
+                "(it lets the portal calculate kidney function, eGFR)."
+            ),
+            "sex": _("Optional. The eGFR formula (CKD-EPI 2021) uses the sex recorded at birth."),
+        }
+
+    field_order = ["display_name", "age_group", "birth_date", "sex"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = [("", _("Not given")), *Sex.choices]
+        if self.is_bound:  # the person's own choice, sent back with an error: keep it
+            self.fields["time_zone"].widget.attrs.pop("data-detect-time-zone", None)
+
+    def clean_birth_date(self):
+        return checked_birth_date(self.cleaned_data.get("birth_date"))
+
+    def clean(self):
+        cleaned = super().clean()
+        group, birth = cleaned.get("age_group"), cleaned.get("birth_date")
+        if group == CHILD and birth is None and not self.has_error("birth_date"):
+            self.add_error(
+                "birth_date",
+                _(
+                    "Type the child’s date of birth: the diary uses it to pick the children’s "
+                    "rules."
+                ),
+            )
+        elif group and birth is not None:
+            is_child = Patient(birth_date=birth).is_child(timezone.localdate())
+            if group == CHILD and not is_child:
+                self.add_error(
+                    "birth_date",
+                    _(
+                        "This date of birth makes them 18 or older: choose adult, or check the "
+                        "date."
+                    ),
+                )
+            elif group == ADULT and is_child:
+                self.add_error(
+                    "birth_date",
+                    _("This date of birth makes them under 18: choose child, or check the date."),
+                )
+        return cleaned
+
+
+# The profile: everything, including the care team's numbers --------------------------------------
 
 
 class PatientForm(forms.ModelForm):
@@ -223,12 +388,7 @@ class PatientForm(forms.ModelForm):
             self.instance.alert_fever_unit = temperature_unit
 
     def clean_birth_date(self):
-        birth_date = self.cleaned_data.get("birth_date")
-        if birth_date and birth_date > timezone.localdate():
-            raise forms.ValidationError(_("Date of birth cannot be in the future."))
-        if birth_date and birth_date.year < 1900:
-            raise forms.ValidationError(_("Please check the year of birth."))
-        return birth_date
+        return checked_birth_date(self.cleaned_data.get("birth_date"))
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from tracker import units
+from tracker import dates, units
 from tracker.models import SWELLING_FIELDS, SWELLING_WORDS, DiaryDay
 
 register = template.Library()
@@ -33,6 +33,24 @@ def temperature(celsius, patient) -> str:
 
 
 @register.filter
+def day_text(day) -> str:
+    """A day in running text, the portal's one format (tracker.dates): "26 Nov 2026"."""
+    return "" if day is None else dates.day_text(day)
+
+
+@register.filter
+def span_to(first, last) -> str:
+    """{{ first|span_to:last }}: "8 Feb to 4 Mar 2026" (tracker.dates.span_text)."""
+    return dates.span_text(first, last)
+
+
+@register.filter
+def heading_date(day) -> str:
+    """A day in a page heading (tracker.dates): "Thursday 26 November 2026"."""
+    return "" if day is None else dates.heading_date(day)
+
+
+@register.filter
 def phone_uri(number: str) -> str:
     """A tel: URI body: the digits, with a leading + kept."""
     digits = "".join(character for character in number if character.isdigit())
@@ -45,12 +63,22 @@ def dipstick(code) -> str:
 
 
 @register.filter
+def grade(value) -> str:
+    """A foam or swelling grade for a table cell: the number, or a dash when not recorded."""
+    return "—" if value is None else str(value)
+
+
+@register.filter
 def swelling(day) -> str:
-    """The sites with any swelling, worst first: "legs, ankles or feet 2 (moderate), hands 1"."""
+    """The sites with any swelling, worst first: "legs, ankles or feet 2 (moderate), hands 1";
+    "none" when every recorded site is at 0, "not recorded" when no site has a grade."""
     if day is None:
         return ""
+    recorded = day.swelling
+    if not recorded:
+        return _("not recorded")
     graded = sorted(
-        ((grade, site) for site, grade in day.swelling.items() if grade),
+        ((grade, site) for site, grade in recorded.items() if grade),
         key=lambda item: -item[0],
     )
     if not graded:

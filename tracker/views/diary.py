@@ -19,7 +19,18 @@ from django.views.decorators.vary import vary_on_headers
 from tracker import alerts
 from tracker.access import patient_for
 from tracker.contexts import diary_window, one_day
-from tracker.forms.diary import SWELLING_SCALE, BloodPressureForm, DiaryDayForm, StaleEdit
+from tracker.forms.diary import (
+    FOAM_SCALE,
+    NEW_READINGS_MAX,
+    NEW_READINGS_PREFIX,
+    SWELLING_SCALE,
+    BloodPressureForm,
+    DiaryDayForm,
+    StaleEdit,
+    as_first_row,
+    new_readings_formset,
+    readings_to_delete,
+)
 from tracker.guides import measure_link
 from tracker.models import (
     DiaryDay,
@@ -44,20 +55,50 @@ class StaleNotice:
     refused_values: list[tuple[str, str]]
 
 
-def stale_notice(form: DiaryDayForm, current: DiaryDay | None) -> StaleNotice:
+def stale_notice(form: DiaryDayForm, current: DiaryDay | None, readings=()) -> StaleNotice:
+    refused = form.typed_values()
+    refused += [(_("Blood pressure"), reading.reading_text()) for reading in readings]
     return StaleNotice(
         saved_by=str(current.entered_by) if current and current.entered_by else "",
         saved_at=current.updated_at if current else None,
         deleted=current is None,
-        refused_values=form.typed_values(),
+        refused_values=refused,
     )
+
+
+@dataclass(frozen=True)
+class SaveStatus:
+    """What the message next to the save button says after a save: where the person looks."""
+
+    text: str
+    alerts: list[str]
+
+
+SAVED_SESSION_KEY = "diary_saved"
+
+
+def save_status(request, patient: Patient, day: date, window, saved: bool) -> SaveStatus | None:
+    """After an htmx save (`saved`), or on the page a save without JavaScript redirected to:
+    the confirmation, and the titles of the alerts the saved day raised."""
+    flag = request.session.get(SAVED_SESSION_KEY)
+    if flag == [patient.public_id, day.isoformat()]:
+        del request.session[SAVED_SESSION_KEY]
+    elif not saved:
+        return None
+    titles = [shown.alert.title for shown in window.alerts if shown.alert.triggered_on == day]
+    return SaveStatus(_("Saved the entry for %(date)s.") % {"date": long_date(day)}, titles)
+
+
+def now_for(patient: Patient, day: date) -> str:
+    """The time a new reading starts at: the patient's current time for today, else empty."""
+    if day != patient.today():
+        return ""
+    return timezone.localtime(timezone=patient.tz).strftime("%H:%M")
 
 
 def blood_pressure_form(patient: Patient, day: date) -> BloodPressureForm:
     """A blank reading form; for today the time starts at the patient's current time."""
-    initial = {}
-    if day == patient.today():
-        initial["time"] = timezone.localtime(timezone=patient.tz).strftime("%H:%M")
+    initial = {"time": now} if (now := now_for(patient, day)) else {}
     return BloodPressureForm(patient=patient, day=day, initial=initial)
 
 
@@ -67,13 +108,28 @@ def day_form_context(action: str, submit_label: str) -> dict:
         "action": action,
         "submit_label": submit_label,
         "swelling_scale": SWELLING_SCALE,
+        "foam_scale": FOAM_SCALE,
         "measure_swelling": measure_link("swelling", _("swelling")),
+        "measure_blood_pressure": measure_link("blood-pressure", _("blood pressure")),
         "child_note": alerts.CHILD_THRESHOLDS_NOTE,
+        "readings_max": NEW_READINGS_MAX,
+    }
+
+
+def editing_context(request, patient: Patient, day: date, window, form, readings, saved) -> dict:
+    """The form, its rows of new readings and the save status, shared by both pages."""
+    if patient.can_edit and readings is None:
+        readings = new_readings_formset(patient, day, now=now_for(patient, day))
+    return {
+        "form": form,
+        "readings": readings if patient.can_edit else None,
+        "blood_pressures": window.end_blood_pressures,
+        "status": save_status(request, patient, day, window, saved) if patient.can_edit else None,
     }
 
 
 def render_diary(
-    request, patient: Patient, *, form=None, bp_form=None, stale=None, saved=False
+    request, patient: Patient, *, form=None, readings=None, stale=None, saved=False
 ) -> HttpResponse:
     today = patient.today()
     window = diary_window(patient, today)
@@ -83,23 +139,21 @@ def render_diary(
             form = DiaryDayForm(patient=patient, day=today, instance=window.end_day)
         else:
             previous = window.previous_day()
-            initial = DiaryDayForm.prefill_from(previous, patient) if previous else {}
+            initial = DiaryDayForm.prefill_from(previous) if previous else {}
             form = DiaryDayForm(patient=patient, day=today, instance=DiaryDay(), initial=initial)
-            prefilled_from = previous and previous.date
+            prefilled_from = previous.date if initial else None
     context = {
         "patient": patient,
         "section": "diary",
         "window": window,
         "day": today,
-        "form": form,
-        "bp_form": bp_form or (patient.can_edit and blood_pressure_form(patient, today)),
-        "blood_pressures": window.end_blood_pressures,
         "prefilled_from": prefilled_from,
         "stale": stale,
         "saved": saved,
         "undo": pending_undo(request, patient),
         "target": "#diary-main",
         "back": "diary",
+        **editing_context(request, patient, today, window, form, readings, saved),
         **day_form_context(
             reverse("patient_diary", kwargs={"pid": patient.public_id}),
             _("Save today"),
@@ -109,7 +163,7 @@ def render_diary(
 
 
 def render_day(
-    request, patient: Patient, day: date, *, form=None, bp_form=None, stale=None, saved=False
+    request, patient: Patient, day: date, *, form=None, readings=None, stale=None, saved=False
 ) -> HttpResponse:
     window = one_day(patient, day)
     if patient.can_edit and form is None:
@@ -120,15 +174,13 @@ def render_day(
         "window": window,
         "day": day,
         "saved_day": window.end_day,
-        "form": form,
-        "bp_form": bp_form or (patient.can_edit and blood_pressure_form(patient, day)),
-        "blood_pressures": window.end_blood_pressures,
         "previous_date": day - timedelta(days=1),
         "next_date": day + timedelta(days=1) if day < patient.today() else None,
         "stale": stale,
         "saved": saved,
         "target": "#day-main",
         "back": "day",
+        **editing_context(request, patient, day, window, form, readings, saved),
         **day_form_context(
             reverse("diary_day", kwargs={"pid": patient.public_id, "day": day}),
             _("Save this day"),
@@ -150,20 +202,40 @@ def diary_or_day_url(patient: Patient, day: date, back: str) -> str:
 
 
 def save_day(request, patient: Patient, day: date, back: str) -> HttpResponse:
-    """Save the day's form; refuse a stale edit and show what is saved now."""
+    """Save the day's form and its new blood pressure readings in one transaction: all of it or
+    nothing. A half-typed reading refuses the whole save, with the reason by its field; a stale
+    edit is refused and shows what is saved now."""
     saved = patient.diary_days.filter(date=day).first()
     form = DiaryDayForm(request.POST, patient=patient, day=day, instance=saved or DiaryDay())
-    if not form.is_valid():
-        return render_diary_or_day(request, patient, day, back, form=form)
+    # A post without the rows (an older page, the offline queue) holds no new readings.
+    posted_rows = f"{NEW_READINGS_PREFIX}-TOTAL_FORMS" in request.POST
+    now = now_for(patient, day)
+    if posted_rows and "add_reading" in request.POST:  # without JavaScript: one more row
+        more = new_readings_formset(patient, day, request.POST, now=now, extra_row=True)
+        return render_diary_or_day(request, patient, day, back, form=form, readings=more)
+    readings = new_readings_formset(patient, day, request.POST if posted_rows else None, now=now)
+    valid = [form.is_valid(), not posted_rows or readings.is_valid()]
+    if not all(valid):
+        return render_diary_or_day(request, patient, day, back, form=form, readings=readings)
+    new = readings.typed() if posted_rows else []
+    deleted = readings_to_delete(request.POST, list(patient.blood_pressures.filter(date=day)))
+    # Readings typed into an unchanged day are saved without rewriting the day.
+    write_day = form.has_changed() or not (new or deleted)
     try:
-        form.save_for(request.user)
+        with transaction.atomic():
+            if write_day:
+                form.save_for(request.user)
+            for row in new:
+                row.save_for(request.user)
+            for reading in deleted:
+                reading.delete()
     except StaleEdit as error:
-        notice = stale_notice(form, error.current)
+        notice = stale_notice(form, error.current, new)
         return render_diary_or_day(request, patient, day, back, stale=notice)
     if request.htmx:
         return render_diary_or_day(request, patient, day, back, saved=True)
-    messages.success(request, _("Saved the entry for %(date)s.") % {"date": long_date(day)})
-    return redirect(diary_or_day_url(patient, day, back))
+    request.session[SAVED_SESSION_KEY] = [patient.public_id, day.isoformat()]
+    return redirect(diary_or_day_url(patient, day, back) + "#save-status")
 
 
 @require_http_methods(["GET", "POST"])
@@ -290,12 +362,16 @@ def diary_day_undo(request: HttpRequest, pid: str) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def blood_pressure_add(request: HttpRequest, pid: str, day: date) -> HttpResponse:
+    """One reading posted on its own. The pages now take new readings in the day form (one
+    save); this stays for pages opened before that change. Its errors show in the day form's
+    first row of new readings."""
     patient = patient_for(request.user, pid, write=True)
     valid_day(patient, day)
     back = "diary" if request.POST.get("back") == "diary" else "day"
     form = BloodPressureForm(request.POST, patient=patient, day=day)
     if not form.is_valid():
-        return render_diary_or_day(request, patient, day, back, bp_form=form)
+        rows = new_readings_formset(patient, day, as_first_row(request.POST))
+        return render_diary_or_day(request, patient, day, back, readings=rows)
     form.save_for(request.user)
     if request.htmx:
         return render_diary_or_day(request, patient, day, back, saved=True)

@@ -189,8 +189,8 @@ def records_of(queryset, drop=("id", "patient", "entered_by")) -> list[dict]:
 @require_safe
 def export_everything(request: HttpRequest, pid: str) -> HttpResponse:
     """One JSON file: the FHIR Bundle (export.json) and every diary record as entered —
-    days with notes and swelling, readings, labs, medicines with their dose steps, events
-    and questions, which the Bundle does not carry."""
+    days with notes and swelling, readings, labs, medicines with their dose steps, events,
+    questions and the alerts' "I contacted the care team" marks, which the Bundle does not carry."""
     patient = patient_for(request.user, pid, owner=True)
     labs = [
         exports.Lab(lab.date, lab.kind, lab.name, lab.value, lab.value_entered, lab.unit_entered)
@@ -222,6 +222,14 @@ def export_everything(request: HttpRequest, pid: str) -> HttpResponse:
         "medications": medications,
         "events": records_of(patient.events.order_by("date", "pk")),
         "questions": records_of(patient.questions.order_by("created_at", "pk")),
+        # "I contacted the care team" marks on alerts, with who marked them by email.
+        "alert_contacts": [
+            record_values(mark, ("id", "patient", "marked_by"))
+            | {"marked_by": mark.marked_by.email if mark.marked_by else None}
+            for mark in patient.alert_contacts.order_by("triggered_on", "rule").select_related(
+                "marked_by"
+            )
+        ],
     }
     response = download(
         json.dumps(everything, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),

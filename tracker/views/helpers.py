@@ -1,4 +1,5 @@
-"""What several page families share: dates in words, htmx partials, the delete confirmation.
+"""What several page families share: dates in words (tracker.dates), htmx partials, the delete
+confirmation.
 
 Each view: method decorator → patient through access.patient_for (404 when not yours, 403 when you
 may only view and try to change something) → form → render. Pages that htmx enhances render their
@@ -11,12 +12,15 @@ from datetime import date
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from tracker.dates import day_text
 
 
 def long_date(day: date) -> str:
-    return date_format(day, "l j F Y")
+    """A day in a message or any running text: the portal's one format, "26 Nov 2026"
+    (tracker.dates.day_text; the long form with the weekday is for page headings only)."""
+    return day_text(day)
 
 
 def page_or_partial(request, page: str, partial: str, context: dict) -> HttpResponse:

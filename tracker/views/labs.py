@@ -49,7 +49,16 @@ def lab_list(request: HttpRequest, pid: str) -> HttpResponse:
         form = LabResultForm(request.POST, patient=patient)
         if form.is_valid():
             result = form.save_for(request.user)
-            messages.success(request, _("Saved the %(test)s result.") % {"test": result.short_name})
+            messages.success(
+                request,
+                _("Saved the %(test)s result: %(value)s %(unit)s on %(date)s.")
+                % {
+                    "test": result.short_name,
+                    "value": f"{result.value_entered.normalize():f}",
+                    "unit": result.unit_entered,
+                    "date": long_date(result.date),
+                },
+            )
             return redirect("lab_list", pid=pid)
         return render_labs(request, patient, form=form)
     return render_labs(request, patient)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tracker.access import patient_for
-from tracker.forms.patients import PatientForm
+from tracker.forms.patients import NewPatientForm, PatientForm
 from tracker.models import (
     CareAccess,
     Patient,
@@ -31,14 +31,16 @@ def diary_home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None, initial={"time_zone": "UTC"})
+    """The first form asks only what a diary needs to start; the care team's numbers wait for the
+    profile, which the diary invites the person to fill in (issue #11)."""
+    form = NewPatientForm(request.POST or None, initial={"time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             patient = form.save()
             CareAccess.objects.create(user=request.user, patient=patient, role=Role.OWNER)
         messages.success(request, _("%(name)s’s diary is ready.") % {"name": patient.display_name})
         return redirect("patient_diary", pid=patient.public_id)
-    return render(request, "tracker/patient_form.html", {"form": form, "creating": True})
+    return render(request, "tracker/patient_new.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,5 +54,5 @@ def patient_edit(request: HttpRequest, pid: str) -> HttpResponse:
     return render(
         request,
         "tracker/patient_form.html",
-        {"form": form, "patient": patient, "creating": False, "section": "profile"},
+        {"form": form, "patient": patient, "section": "profile"},
     )

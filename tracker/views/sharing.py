@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fsgs_portal.middleware import client_address
-from tracker import erase, sharing, summary
+from tracker import erase, invitations, sharing, summary
 from tracker.access import patient_for, reached
 from tracker.forms.sharing import ClinicianLinkForm, DeleteWithPasswordForm, InviteForm, RoleForm
 from tracker.middleware import user_label
@@ -113,10 +113,18 @@ def sharing_page(request: HttpRequest, pid: str) -> HttpResponse:
 
 
 def send_invitation(request, invitation: Invitation, link: str) -> None:
-    inviter = request.user.name or request.user.email
+    """The email names who invited and whose diary it is; the subject carries no health data
+    (SECURITY.md: lock screens are public), only who invited."""
+    inviter = str(request.user)
     body = render_to_string(
         "tracker/invitation_email.txt",
-        {"inviter": inviter, "link": link, "days": INVITATION_DAYS, "role": invitation.role},
+        {
+            "inviter": inviter,
+            "name": invitation.patient.display_name,
+            "link": link,
+            "days": INVITATION_DAYS,
+            "role": invitation.role,
+        },
     )
     subject = _("%(inviter)s invited you to a shared diary") % {"inviter": inviter}
     send_mail(subject, body, None, [invitation.email])
@@ -239,8 +247,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """GET: who invited you to what (after you log in or sign up); POST: accept, once."""
     invitation = invitation_by_token(token)
     if invitation is None or not invitation.is_pending:
+        invitations.forget(request)
         return render(request, "tracker/invitation.html", {"invalid": True}, status=404)
     if not request.user.is_authenticated:
+        # Kept for after log-in or sign-up, whichever link on the page the visitor follows.
+        invitations.remember(request, token)
         if request.method == "POST":
             return redirect_to_login(request.get_full_path())
         return render(
@@ -281,6 +292,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             status=302,
             ip=client_address(request),
         )
+    invitations.forget(request)
     messages.success(
         request,
         _("You can now see %(name)s’s diary.") % {"name": invitation.patient.display_name},

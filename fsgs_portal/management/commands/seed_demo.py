@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from fsgs_portal.accounts.models import User
 from tracker import units
@@ -113,6 +114,7 @@ class Command(BaseCommand):
             user = User(email=email)
         user.name = "Sam (demo)"
         user.is_active = True
+        user.email_confirmed_at = user.email_confirmed_at or timezone.now()  # ready to log in
         user.set_password(password)
         user.save()
         patient = Patient.objects.create(
@@ -134,7 +136,8 @@ class Command(BaseCommand):
 def partner(patient: Patient) -> User:
     """A caregiver who logs some days (no password: the entries only show who wrote them)."""
     user, created = User.objects.get_or_create(
-        email=PARTNER_EMAIL, defaults={"name": "Jordan (demo partner)"}
+        email=PARTNER_EMAIL,
+        defaults={"name": "Jordan (demo partner)", "email_confirmed_at": timezone.now()},
     )
     if created:
         user.set_unusable_password()
