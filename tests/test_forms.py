@@ -82,8 +82,14 @@ def test_weight_in_either_unit_is_stored_in_kilograms(patient, weight, unit, kil
         ("4.4", "lb", "Weight must be between 4.5 and 881.8 lb — you typed 4.4."),
         ("882", "lb", "Weight must be between 4.5 and 881.8 lb — you typed 882."),
         ("-70", "kg", "Weight must be between 2 and 400 kg — you typed -70."),
-        ("1e9", "kg", "Weight must be between 2 and 400 kg — you typed 1000000000."),
-        ("70,5", "kg", "Type a number, like 70.5."),
+        ("1e9", "kg", "Type the number in full, without “e”, like 70.5."),
+        ("99999", "kg", "That number is too big to record here — you typed 99999."),
+        (
+            "70,5,1",
+            "kg",
+            "Type the number without a thousands separator, with one point or comma before the "
+            "decimals, like 70.5.",
+        ),
         ("seventy", "kg", "Type a number, like 70.5."),
         ("NaN", "kg", "Type a number, like 70.5."),
     ],

@@ -226,10 +226,82 @@ def parse_readings(text: str) -> tuple[list[dict[str, str]], list[str]]:
     return readings, problems
 
 
+ISO_DATE = re.compile(r"\s*'?\d{4}-\d{2}-\d{2}\s*")
+
+
+def _cells_of(line: str) -> list[str]:
+    """One physical line read as a row on its own (an open quote runs to its end)."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
+def _looks_like_row(line: str, date_at: int, width: int | None = None) -> bool:
+    """A physical line that reads as a diary row of its own: a date where the date column is
+    (and, when `width` is given, exactly that many cells)."""
+    cells = _cells_of(line)
+    if width is not None and len(cells) != width:
+        return False
+    return len(cells) > max(date_at, 1) and bool(ISO_DATE.fullmatch(cells[date_at]))
+
+
+def _records(lines: list[str], position: int, date_at: int, width: int):
+    """(cells, problem) for each CSV record of lines[position:], problem None when it reads well.
+
+    A quote that is opened and never closed makes the csv module read on, across line ends, to
+    the next quote or the end of the file: the rows after it would vanish into one cell (issue
+    #12). When a record spans lines and one of them reads as a row of its own, or the quote
+    runs to the end of the file, the record is reported as a problem at its row, with its own
+    line's cells, and reading starts again at the next line that reads as a row. A note that
+    truly has several lines (exported in quotes) reads as one cell, as before: a record that
+    reads cleanly is only split when a line inside it is a whole row (a date and every column).
+    A swallowing quote rarely ends cleanly: strict reading fails at the next quoted cell.
+    """
+    while position < len(lines):
+        reader = csv.reader(lines[position:], strict=True)
+        while True:
+            start = position + reader.line_num  # index of the record's first line
+            try:
+                cells = next(reader)
+                error = None
+            except StopIteration:
+                return
+            except csv.Error as problem:
+                cells, error = None, problem
+            end = position + reader.line_num  # index after the record's last line
+            strict_width = width if error is None else None
+            swallowed = next(
+                (
+                    at
+                    for at in range(start + 1, end)
+                    if _looks_like_row(lines[at], date_at, strict_width)
+                ),
+                None,
+            )
+            if error is None and swallowed is None:
+                yield cells, None
+                continue
+            if swallowed is not None or "end of data" in str(error):
+                message = gettext(
+                    'a quote (") in this row is not closed, so the lines after it were read as '
+                    "part of this row: close the quote or delete it"
+                )
+            else:
+                message = gettext("this row could not be read as CSV (%(error)s)") % {
+                    "error": error
+                }
+            yield _cells_of(lines[start]), message
+            position = swallowed if swallowed is not None else max(end, start + 1)
+            break
+
+
 def read_csv(text: str, *, max_rows: int) -> list[ReadRow]:
     """The rows of an exported (or hand-made) diary CSV. Columns may come in any order and any
-    but `date` may be left out; an unknown or repeated column is a FileProblem."""
-    reader = csv.reader(io.StringIO(text))
+    but `date` may be left out; an unknown or repeated column is a FileProblem. A row that
+    cannot be read (an unclosed quote) is a problem at that row, not a silent merge."""
+    lines = io.StringIO(text).readlines()
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
@@ -259,37 +331,34 @@ def read_csv(text: str, *, max_rows: int) -> list[ReadRow]:
     if "date" not in names:
         raise FileProblem(gettext("The first line must name a “date” column."))
     rows = []
-    try:
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines are not rows
-            if len(rows) >= max_rows:
-                raise FileProblem(
-                    gettext("The file has more than %(most)d days; split it into smaller files.")
-                    % {"most": max_rows}
+    records = _records(lines, reader.line_num, names.index("date"), len(names))
+    for number, (cells, problem) in enumerate(records, start=2):
+        if problem is None and not any(cell.strip() for cell in cells):
+            continue  # blank lines are not rows
+        if len(rows) >= max_rows:
+            raise FileProblem(
+                gettext("The file has more than %(most)d days; split it into smaller files.")
+                % {"most": max_rows}
+            )
+        row = ReadRow(number, {})
+        if problem is not None:
+            # An open quote runs to the end of its line: it is in the line's last cell.
+            column = names[min(len(cells), len(names)) - 1] if cells else ""
+            row.problems.append(RowProblem(number, column, problem))
+        elif len(cells) > len(names):
+            row.problems.append(
+                RowProblem(
+                    number,
+                    "",
+                    gettext("the row has %(cells)d cells but the first line names %(names)d")
+                    % {"cells": len(cells), "names": len(names)},
                 )
-            row = ReadRow(number, {})
-            if len(cells) > len(names):
-                row.problems.append(
-                    RowProblem(
-                        number,
-                        "",
-                        gettext("the row has %(cells)d cells but the first line names %(names)d")
-                        % {"cells": len(cells), "names": len(names)},
-                    )
-                )
-            for name, cell in zip(names, cells, strict=False):
-                row.cells[name] = restore(cell.strip())
-            rows.append(row)
-    except csv.Error as error:
-        raise FileProblem(
-            gettext("Line %(line)d could not be read as CSV (%(error)s).")
-            % {"line": reader.line_num, "error": error}
-        ) from None
+            )
+        for name, cell in zip(names, cells, strict=False):
+            row.cells[name] = restore(cell.strip())
+        rows.append(row)
     return rows
 
-
-# FHIR R4 ------------------------------------------------------------------------------------------
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

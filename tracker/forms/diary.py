@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from tracker import symptoms, units
 from tracker.forms.fields import (
     as_typed,
+    column_limits,
+    number_field,
     range_error,
     temperature_shown,
     typed,
-    typed_number_field,
     weight_shown,
     whole_number_field,
 )
@@ -112,17 +113,17 @@ class DiaryDayForm(forms.ModelForm):
     """One diary day. Weight and temperature are typed in either unit and saved twice: as typed
     with their unit (what the alert rules compare) and canonical (kg, °C) for everything else."""
 
-    weight = typed_number_field(
+    weight = number_field(
         _("Weight"),
-        places=3,
+        limits=column_limits(DiaryDay, "weight_entered"),
         help_text=help_with_link(
             _("Each morning, after passing urine and before eating."), "weight", _("weight")
         ),
     )
     weight_unit = forms.ChoiceField(label=_("Weight unit"), choices=WeightUnit.choices)
-    temperature = typed_number_field(
+    temperature = number_field(
         _("Temperature"),
-        places=2,
+        limits=column_limits(DiaryDay, "temperature_entered"),
         help_text=help_with_link(_("Optional."), "temperature", _("temperature")),
         example="37.2",
     )
@@ -332,9 +333,20 @@ class DiaryDayForm(forms.ModelForm):
 
 
 class BloodPressureForm(forms.ModelForm):
-    systolic = whole_number_field(_("Top number (systolic)"), example="120")
-    diastolic = whole_number_field(_("Bottom number (diastolic)"), example="80")
-    pulse = whole_number_field(_("Pulse (optional)"), required=False, example="72")
+    systolic = whole_number_field(
+        _("Top number (systolic)"), example="120", limits=column_limits(BloodPressure, "systolic")
+    )
+    diastolic = whole_number_field(
+        _("Bottom number (diastolic)"),
+        example="80",
+        limits=column_limits(BloodPressure, "diastolic"),
+    )
+    pulse = whole_number_field(
+        _("Pulse (optional)"),
+        required=False,
+        example="72",
+        limits=column_limits(BloodPressure, "pulse"),
+    )
 
     class Meta:
         model = BloodPressure

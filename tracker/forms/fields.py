@@ -1,10 +1,16 @@
-"""Field helpers the forms share: dates, numbers as typed, range errors, units shown."""
+"""Field helpers the forms share: dates, numbers as typed, range errors, units shown.
 
+Every number a person types goes through number_field (decimals) or whole_number_field: a
+decimal comma is accepted, and a value its database column cannot hold is refused with a
+message by the field (issue #12: a dose the column rounded to 0 answered with a 500)."""
+
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django import forms
-from django.core import validators
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker import alerts, units
@@ -23,6 +29,7 @@ class DateInput(forms.DateInput):
 # Shared ------------------------------------------------------------------------------------------
 
 LONGEST_ECHO = 12
+TYPED_PLACES_ERROR = _("Type at most %(places)s digits after the decimal point, like %(example)s.")
 
 
 def typed(value) -> str:
@@ -52,28 +59,196 @@ def range_error(what, low, high, unit: str, value) -> forms.ValidationError:
     )
 
 
-def number_field(label, *, required=False, help_text="", example="70.5") -> forms.DecimalField:
-    """A decimal input that opens the number pad on phones and explains what it wants."""
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
-        error_messages={
-            "invalid": _("Type a number, like %(example)s.") % {"example": example},
-        },
+# Numbers as people type them ---------------------------------------------------------------------
+
+LONGEST_NUMBER = 40  # characters; anything longer is not a number anyone typed
+MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
+# "1,234": a comma then exactly three digits may be a thousands separator (1234) or a decimal
+# comma (1.234); a dose read a thousand times too big or small is not a risk worth taking.
+AMBIGUOUS_COMMA = re.compile(r"[+-]?[1-9][0-9]{0,2},[0-9]{3}", re.ASCII)
+SEPARATOR_ERROR = _(
+    "Type the number without a thousands separator, with one point or comma before the "
+    "decimals, like %(example)s."
+)
+AMBIGUOUS_ERROR = _(
+    "Is %(typed)s a number with decimals, or in the thousands? Type it without the comma, like "
+    "%(point)s or %(whole)s."
+)
+SMALLEST_ERROR = _(
+    "That is too small to record here: the smallest is %(smallest)s — you typed %(typed)s."
+)
+BIGGEST_ERROR = _("That number is too big to record here — you typed %(typed)s.")
+EXPONENT_ERROR = _("Type the number in full, without “e”, like %(example)s.")
+BELOW_ERROR = _("The number cannot be below %(low)s here — you typed %(typed)s.")
+
+
+@dataclass(frozen=True)
+class ColumnLimits:
+    """What a database column holds: digits in all and after the point (decimals), or the
+    lowest and highest whole number."""
+
+    max_digits: int | None = None
+    decimal_places: int | None = None
+    low: int | None = None
+    high: int | None = None
+
+
+# PostgreSQL's integer ranges; SQLite's columns take any size, but the portal runs on both.
+INTEGER_RANGES = {
+    "SmallIntegerField": (-32768, 32767),
+    "PositiveSmallIntegerField": (0, 32767),
+    "IntegerField": (-2147483648, 2147483647),
+    "PositiveIntegerField": (0, 2147483647),
+}
+
+
+def column_limits(model, name: str) -> ColumnLimits:
+    """The limits of `model.name`'s column, so a form refuses what the database cannot store."""
+    field = model._meta.get_field(name)
+    if isinstance(field, models.DecimalField):
+        return ColumnLimits(field.max_digits, field.decimal_places)
+    low, high = INTEGER_RANGES.get(field.get_internal_type(), (-(2**63), 2**63 - 1))
+    return ColumnLimits(low=low, high=high)
+
+
+def not_a_number(text: str, example: str) -> forms.ValidationError:
+    """Why `text` is not one plain number, in words (built only when it is not)."""
+    if len(text) <= LONGEST_NUMBER:
+        if re.fullmatch(r"[+-]?[0-9.,]+[eE][+-]?[0-9]+", text, re.ASCII):
+            return forms.ValidationError(EXPONENT_ERROR % {"example": example}, code="exponent")
+        if re.fullmatch(r"[+-]?[0-9][0-9 .,\u00a0\u202f']*", text, re.ASCII):
+            return forms.ValidationError(SEPARATOR_ERROR % {"example": example}, code="separator")
+    return forms.ValidationError(
+        _("Type a number, like %(example)s.") % {"example": example}, code="invalid"
     )
 
 
-def whole_number_field(label, *, required=True, help_text="", example="120"):
-    return forms.IntegerField(
+def parse_number(text: str, example: str) -> Decimal:
+    """A typed number: spaces around it dropped, a decimal point or one decimal comma ("72,5"),
+    no exponent, NaN or infinity; trailing zeros after the decimals dropped ("70.50" is 70.5)."""
+    text = text.strip().translate(MINUS_SIGNS)
+    if len(text) > LONGEST_NUMBER or not PLAIN_NUMBER.fullmatch(text):
+        raise not_a_number(text, example)
+    if AMBIGUOUS_COMMA.fullmatch(text):
+        raise forms.ValidationError(
+            AMBIGUOUS_ERROR
+            % {
+                "typed": text,
+                "point": text.replace(",", "."),
+                "whole": text.replace(",", ""),
+            },
+            code="ambiguous",
+        )
+    text = text.replace(",", ".")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".") or "0"
+        if text in {"+", "-"}:
+            text = "0"
+    number = Decimal(text)
+    return number if number else Decimal(0)  # "-0" is 0
+
+
+class NumberField(forms.DecimalField):
+    """A decimal typed with a point or a comma, checked against the column it is stored in:
+    never a value the database would round, overflow or refuse (no 500 for any input)."""
+
+    def __init__(self, *, limits: ColumnLimits | None = None, example="70.5", **kwargs):
+        self.limits, self.example = limits or ColumnLimits(), example
+        super().__init__(**kwargs)
+        self.decimal_places = self.limits.decimal_places
+        self.error_messages["invalid"] = _("Type a number, like %(example)s.") % {
+            "example": example
+        }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int):
+            return Decimal(value)
+        text = str(value)
+        if not text.strip():
+            return None
+        return parse_number(text, self.example)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        places, digits = self.limits.decimal_places, self.limits.max_digits
+        if places is not None and value.as_tuple().exponent < -places:
+            smallest = Decimal(1).scaleb(-places)
+            if abs(value) < smallest:
+                raise forms.ValidationError(
+                    SMALLEST_ERROR % {"smallest": f"{smallest:f}", "typed": typed(value)},
+                    code="too_small",
+                )
+            raise forms.ValidationError(
+                TYPED_PLACES_ERROR % {"places": places, "example": self.example},
+                code="max_decimal_places",
+            )
+        if digits is not None and abs(value) >= Decimal(10) ** (digits - (places or 0)):
+            raise forms.ValidationError(BIGGEST_ERROR % {"typed": typed(value)}, code="too_big")
+
+
+def number_field(
+    label, *, required=False, help_text="", example="70.5", limits: ColumnLimits | None = None
+) -> forms.DecimalField:
+    """A decimal input that opens the number pad on phones and explains what it wants;
+    `limits` (column_limits(Model, "field")) keeps it to what its column can store."""
+    return NumberField(
         label=label,
         required=required,
         help_text=help_text,
+        example=example,
+        limits=limits,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
+    )
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number ("120", " 120 ", "120.0"), kept inside what its column can store."""
+
+    def __init__(self, *, limits: ColumnLimits | None = None, **kwargs):
+        self.limits = limits or ColumnLimits()
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value.strip()) > LONGEST_NUMBER:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        low, high = self.limits.low, self.limits.high
+        if value is not None and high is not None and value > high:
+            raise forms.ValidationError(BIGGEST_ERROR % {"typed": typed(value)}, code="too_big")
+        if value is not None and low is not None and value < low:
+            raise forms.ValidationError(
+                BELOW_ERROR % {"low": low, "typed": typed(value)}, code="too_small"
+            )
+
+
+def whole_number_field(
+    label, *, required=True, help_text="", example="120", limits: ColumnLimits | None = None
+):
+    return WholeNumberField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        limits=limits,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5}),
         error_messages={
             "invalid": _("Type a whole number, like %(example)s.") % {"example": example},
         },
+    )
+
+
+def typed_number_field(label, *, places: int, help_text="", example="70.5"):
+    """A number kept as typed with at most `places` decimals; prefer number_field with
+    column_limits, which also knows the column's digits."""
+    return number_field(
+        label, help_text=help_text, example=example, limits=ColumnLimits(decimal_places=places)
     )
 
 
@@ -109,24 +284,10 @@ def temperature_shown(celsius: Decimal | None, unit: str) -> Decimal | None:
     return None if celsius is None else units.rounded(units.temperature_in(celsius, unit), 1)
 
 
-TYPED_PLACES_ERROR = _("Type at most %(places)s digits after the decimal point, like %(example)s.")
-
-
-def typed_number_field(label, *, places: int, help_text="", example="70.5"):
-    """A number kept as typed: at most `places` decimals (what its column holds)."""
-    field = number_field(label, help_text=help_text, example=example)
-    field.decimal_places = places
-    field.validators.append(validators.DecimalValidator(max_digits=None, decimal_places=places))
-    field.error_messages["max_decimal_places"] = TYPED_PLACES_ERROR % {
-        "places": places,
-        "example": example,
-    }
-    return field
-
-
 def as_typed(value: Decimal | None) -> Decimal | None:
     """A stored typed number for a form: trailing zeros past the first decimal dropped."""
     if value is None:
         return None
     text = alerts.typed_text(value)
-    return Decimal(text)
+    number = Decimal(text)
+    return number if number else Decimal(0)  # "-0" is 0

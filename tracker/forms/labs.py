@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker import units
-from tracker.forms.fields import DateInput, check_date, number_field, range_error
+from tracker.forms.fields import DateInput, check_date, column_limits, number_field, range_error
 from tracker.models import (
     LAB_SHORT_NAMES,
     LabKind,
@@ -55,7 +55,12 @@ class UnitSelect(forms.Select):
 
 
 class LabResultForm(forms.ModelForm):
-    value_entered = number_field(_("Result"), required=True, example="1.2")
+    value_entered = number_field(
+        _("Result"),
+        required=True,
+        example="1.2",
+        limits=column_limits(LabResult, "value_entered"),
+    )
     unit_entered = forms.ChoiceField(
         label=_("Unit"),
         required=False,
@@ -151,7 +156,9 @@ class LabResultForm(forms.ModelForm):
 class BaselineForm(forms.Form):
     """The UPCR the care team calls the baseline, in any UPCR unit; empty clears it."""
 
-    baseline = number_field(_("Baseline UPCR"), example="4.2")
+    baseline = number_field(
+        _("Baseline UPCR"), example="4.2", limits=column_limits(Patient, "baseline_upcr")
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=[(u, u) for u in units.UPCR_UNITS])
 
     def clean(self):

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from tracker.forms.fields import DateInput, check_plan_date, number_field, typed
+from tracker.forms.fields import DateInput, check_plan_date, column_limits, number_field, typed
 from tracker.models import (
     DoseStep,
     DoseUnit,
@@ -33,7 +34,9 @@ def clean_dose(value):
 class MedicationForm(forms.ModelForm):
     """A new medicine with its first dose."""
 
-    dose = number_field(_("Dose"), required=True, example="40")
+    dose = number_field(
+        _("Dose"), required=True, example="40", limits=column_limits(DoseStep, "dose")
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=DoseUnit.choices, initial=DoseUnit.MG)
     frequency = forms.ChoiceField(
         label=_("How often"), choices=Frequency.choices, initial=Frequency.ONCE_DAILY
@@ -77,7 +80,9 @@ class MedicationForm(forms.ModelForm):
 class DoseStepForm(forms.ModelForm):
     """One dated dose: a dose change, or one step of a taper."""
 
-    dose = number_field(_("Dose"), required=True, example="35")
+    dose = number_field(
+        _("Dose"), required=True, example="35", limits=column_limits(DoseStep, "dose")
+    )
 
     class Meta:
         model = DoseStep
@@ -123,6 +128,14 @@ class DoseStepForm(forms.ModelForm):
 
 
 class BaseDoseStepFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "Save at most %(num)d dose step at a time.",
+            "Save at most %(num)d dose steps at a time; add the rest after saving these.",
+            "num",
+        ),
+    }
+
     def clean(self):
         seen = set()
         for form in self.forms:
@@ -151,8 +164,16 @@ class BaseDoseStepFormSet(forms.BaseFormSet):
 
 
 TAPER_ROWS = 6
+# Issue #12: a posted TOTAL_FORMS is never trusted. absolute_max caps the forms Django builds
+# (its default lets 1,000 more through), validate_max turns a bigger count into a message.
+MAX_STEPS_AT_ONCE = 30
 DoseStepFormSet = forms.formset_factory(
-    DoseStepForm, formset=BaseDoseStepFormSet, extra=TAPER_ROWS, max_num=30, validate_max=True
+    DoseStepForm,
+    formset=BaseDoseStepFormSet,
+    extra=TAPER_ROWS,
+    max_num=MAX_STEPS_AT_ONCE,
+    absolute_max=MAX_STEPS_AT_ONCE,
+    validate_max=True,
 )
 
 

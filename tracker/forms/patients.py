@@ -11,8 +11,9 @@ from tracker import alerts, units
 from tracker.forms.fields import (
     DateInput,
     as_typed,
+    column_limits,
+    number_field,
     range_error,
-    typed_number_field,
     whole_number_field,
 )
 from tracker.models import (
@@ -210,33 +211,36 @@ class PatientForm(forms.ModelForm):
     """The profile, with the care team's alert numbers kept as typed, with their units."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
-    alert_weight_gain_1d = typed_number_field(
+    alert_weight_gain_1d = number_field(
         _("Call when weight goes up this much in 1 day"),
-        places=2,
+        limits=column_limits(Patient, "alert_weight_gain_1d"),
         help_text=ALERT_EMPTY_HELP % {"default": "1 kg (2.2 lb)"},
         example="1",
     )
-    alert_weight_gain_7d = typed_number_field(
+    alert_weight_gain_7d = number_field(
         _("Call when weight goes up this much over 7 days"),
-        places=2,
+        limits=column_limits(Patient, "alert_weight_gain_7d"),
         help_text=ALERT_EMPTY_HELP % {"default": "2 kg (4.4 lb)"},
         example="2",
     )
     alert_systolic = whole_number_field(
         _("Call (not an emergency) when the top blood pressure number is at least"),
         required=False,
+        limits=column_limits(Patient, "alert_systolic"),
         help_text=BP_CALL_HELP,
         example="140",
     )
     alert_diastolic = whole_number_field(
         _("Call (not an emergency) when the bottom blood pressure number is at least"),
         required=False,
+        limits=column_limits(Patient, "alert_diastolic"),
         help_text=BP_CALL_HELP,
         example="90",
     )
     crisis_systolic = whole_number_field(
         _("Emergency for a child when the top blood pressure number is at least"),
         required=False,
+        limits=column_limits(Patient, "crisis_systolic"),
         help_text=BP_CRISIS_HELP
         % {"adult": _("%(number)s or more on top") % {"number": alerts.ADULT_CRISIS_SYSTOLIC}},
         example="140",
@@ -244,6 +248,7 @@ class PatientForm(forms.ModelForm):
     crisis_diastolic = whole_number_field(
         _("Emergency for a child when the bottom blood pressure number is at least"),
         required=False,
+        limits=column_limits(Patient, "crisis_diastolic"),
         help_text=BP_CRISIS_HELP
         % {
             "adult": _("%(number)s or more on the bottom")
@@ -251,9 +256,9 @@ class PatientForm(forms.ModelForm):
         },
         example="95",
     )
-    alert_fever = typed_number_field(
+    alert_fever = number_field(
         _("Fever: call at this temperature or higher"),
-        places=2,
+        limits=column_limits(Patient, "alert_fever"),
         help_text=_(
             "In the temperature unit chosen above. Leave empty for the default, 38.0 °C "
             "(100.4 °F), for anyone taking medicine that weakens the immune system: a default "

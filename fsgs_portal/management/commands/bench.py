@@ -38,6 +38,31 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def five_year_csv(end, days: int = 5 * 366) -> str:
+    """A diary CSV in the export's columns: a full day and a blood pressure reading on each of
+    `days` days up to `end` (issue #12's 1,830-row file)."""
+    from datetime import time, timedelta
+    from decimal import Decimal
+
+    from tracker import exports
+
+    rows = []
+    for number in range(days):
+        on = end - timedelta(days=number)
+        day = {
+            "weight_kg": Decimal("68.4") + Decimal(number % 30) / 10,
+            "temperature_c": Decimal("36.8"),
+            "foam": number % 4,
+            "swelling_legs": number % 3,
+            "less_urine": number % 11 == 0,
+            "medicines_taken": "all",
+            "note": 'tired, "a bit" swollen' if number % 5 == 0 else "",
+        }
+        reading = exports.Reading(time(8, 0), 118 + number % 15, 78, 70)
+        rows.append(exports.DayRow(on, day, [reading]))
+    return exports.to_csv(rows)
+
+
 def median_seconds(action, repeat: int) -> float:
     action()  # warm-up: imports, template and font caches
     timings = []
@@ -65,6 +90,7 @@ class Command(BaseCommand):
             self.guides(repeat)
             self.diary_and_trends(repeat)
             self.visit_summary(repeat, pdf_repeat)
+            self.csv_import(pdf_repeat)
 
     def line(self, name: str, value: str, ratio: float | None = None, extra: str = ""):
         ratio_text = f"  ×{ratio:.1f} floor" if ratio is not None else ""
@@ -219,3 +245,52 @@ class Command(BaseCommand):
                 f"{url}?start={start.isoformat()}&end={end.isoformat()}",
                 repeat,
             )
+
+    def csv_import(self, repeat: int):
+        """Importing a 5-year diary CSV (1,830 days, each with a reading) into a new patient, in
+        a transaction rolled back after each run. Budget (issue #12): well under 1 s."""
+        from django.contrib.auth import get_user_model
+        from django.db import transaction
+
+        from tracker import importer
+        from tracker.models import CareAccess, Patient, Role
+
+        text = five_year_csv(yesterday_utc())
+        self.stdout.write("CSV import")
+
+        def run_import():
+            with transaction.atomic():
+                user = get_user_model().objects.create_user(
+                    email="bench-import@example.org", password=None
+                )
+                patient = Patient.objects.create(display_name="Bench import")
+                CareAccess.objects.create(user=user, patient=patient, role=Role.OWNER)
+                result = importer.import_rows(patient, user, text)
+                if result.problems or len(result.saved) != text.count("\n") - 1:
+                    raise CommandError(f"the bench file did not import: {result.problems[:3]}")
+                transaction.set_rollback(True)
+
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            run_import()  # also the warm-up
+        timings = []
+        for _ in range(max(repeat, 1)):
+            started = time.perf_counter()
+            run_import()
+            timings.append(time.perf_counter() - started)
+        seconds = statistics.median(timings)
+        self.line(
+            "import 5-year CSV (1,830 rows)",
+            f"{seconds:.3f} s",
+            seconds / self.floor_view_seconds,
+            f"{queries.count} queries  budget 1 s: {'ok' if seconds <= 1 else 'OVER'}",
+        )
+
+
+def yesterday_utc():
+    """A day in the past for a patient in any time zone (the bench patient's is UTC)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now().date() - timedelta(days=1)
