@@ -683,8 +683,7 @@ def test_the_target_bands_are_drawn_only_with_a_target():
     )
     assert diastolic.get("fill").startswith("url(#")  # dotted: grayscale tells them apart
     text = "".join(root.itertext())
-    assert "Systolic target: 130 or lower" in text
-    assert "Diastolic target: 80 or lower" in text
+    assert "Target 130/80 or lower (shaded)" in text
     assert "shaded bands show the target" in chart.summary
 
 

@@ -1556,20 +1556,19 @@ def blood_pressure_chart(
         ),
     ]
     if target_pair:
-        legend_items += [
+        # One entry for both bands: systolic's (top half) over diastolic's dotted one, each with
+        # its dashed edge, as in the plot.
+        legend_items.append(
             (
-                _swatch_box(SYSTOLIC_BAND_FILL)
-                + f'<path d="M1 0.5H15" stroke="{VERMILLION}" stroke-width="1.25"'
-                ' stroke-dasharray="6 3"/>',
-                _("Systolic target: %(s)d or lower") % {"s": target_pair[0]},
-            ),
-            (
-                _swatch_box(f"url(#{prefix}-band-diastolic)")
-                + f'<path d="M1 0.5H15" stroke="{BLUE}" stroke-width="1.25"'
-                ' stroke-dasharray="2 2"/>',
-                _("Diastolic target: %(d)d or lower") % {"d": target_pair[1]},
-            ),
-        ]
+                f'<rect x="1" y="0" width="14" height="6" fill="{SYSTOLIC_BAND_FILL}"/>'
+                f'<rect x="1" y="6" width="14" height="6" fill="url(#{prefix}-band-diastolic)"/>'
+                f'<path d="M1 0.5H15" stroke="{VERMILLION}" stroke-width="1.25"'
+                ' stroke-dasharray="4 2"/>'
+                f'<path d="M1 6H15" stroke="{BLUE}" stroke-width="1.25" stroke-dasharray="2 2"/>',
+                _("Target %(s)d/%(d)d or lower (shaded)")
+                % {"s": target_pair[0], "d": target_pair[1]},
+            )
+        )
     legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
     scale = blood_pressure_scale(

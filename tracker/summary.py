@@ -53,16 +53,20 @@ SAME_VISIT_DAYS = 7
 CHILD_DIPSTICK_LOOK_BACK = 14  # days of dipstick a child's remission status looks at
 FIRST_PAGE_DAYS = 31  # DESIGN.md: one page up to 31 days, at most two for 90
 
-# Plot heights (SVG units; 1 unit = 0.235 mm on A4): weight and blood pressure first, tall enough
-# that a 1 kg (2 lb) step or a 10 mmHg change shows, while a dense month (the relapse) and 90 days
-# still fit one page in A4 and US Letter; the UPCR log axis needs room for 0.1, 1 and 10 g/g.
-WEIGHT_PLOT_HEIGHT = 56
-BLOOD_PRESSURE_PLOT_HEIGHT = 60
-DOSE_PLOT_HEIGHT = 20
-LAB_PLOT_HEIGHT = 32
-# US Letter is 17.6 mm (75 units) shorter than A4, and the relapse month leaves it 11 mm free.
-LETTER_PLOT_HEIGHTS = {"weight": 38, "blood_pressure": 40, "dose": 16, "lab": 28}
-# Over FIRST_PAGE_DAYS the print has two pages: the charts take the room the lists leave.
+# Plot heights (SVG units; 1 unit = 0.235 mm in print), weight and blood pressure first: tall
+# enough that a 1 kg (2 lb) step or a 10 mmHg change shows, while the relapse month (the densest:
+# every chart, alerts, new medicines) still fits one page in A4 and in US Letter, which is
+# 17.6 mm (75 units) shorter. The UPCR log axis needs 14 units a decade (100, 1000, 10000 mg/g).
+PLOT_HEIGHTS = {
+    Paper.A4: {"weight": 52, "blood_pressure": 56, "dose": 20, "lab": 32},
+    Paper.LETTER: {"weight": 36, "blood_pressure": 40, "dose": 16, "lab": 28},
+}
+# A chart said in words instead leaves its height (SVG units, legend and axis included) to the
+# weight and blood-pressure plots, 40% each (the rest is slack), up to MAX_LINE_PLOT_HEIGHT.
+FREED_BY = {"swelling": 110, "dose": 50, "lab": 56}
+FREED_SHARE = 0.4
+MAX_LINE_PLOT_HEIGHT = 120
+# Over 3 x FIRST_PAGE_DAYS the print has two pages: the charts take the room the lists leave.
 LONG_PERIOD_PLOT_HEIGHTS = {"weight": 110, "blood_pressure": 110, "dose": 40, "lab": 60}
 # UPCR log axis: at least 0.1 to 10 g/g (complete remission to well into the nephrotic range).
 UPCR_LOG_RANGE_G_PER_G = (Decimal("0.1"), Decimal("10"))
@@ -1296,16 +1300,7 @@ def _timeline(
     period = Period(axis.start, axis.end)
     builders, notes = [], []
     limit_7 = limits[1]
-    heights = {
-        "weight": WEIGHT_PLOT_HEIGHT,
-        "blood_pressure": BLOOD_PRESSURE_PLOT_HEIGHT,
-        "dose": DOSE_PLOT_HEIGHT,
-        "lab": LAB_PLOT_HEIGHT,
-    }
-    if period.days > FIRST_PAGE_DAYS * 3:  # the year: two pages, charts take what lists leave
-        heights = LONG_PERIOD_PLOT_HEIGHTS
-    elif paper == Paper.LETTER:
-        heights = LETTER_PLOT_HEIGHTS
+    heights = {}  # set below, once it is known whether the swelling strip takes its room
     # The 7-day alert line only when it fired: otherwise the chart's legend takes room for nothing.
     fired_7 = any(alert.rule == alerts.WEIGHT_GAIN_7D for alert in found)
     builders.append(
@@ -1343,6 +1338,7 @@ def _timeline(
         )
     else:
         notes.append(_("Swelling and urine foam: not recorded in this period."))
+    freed = 0 if highest else FREED_BY["swelling"]
     # Up to 31 days each tile is labelled with its grade, and the key numbers' stacked bar
     # explains the shades: the tiles need no legend of their own.
     builders.append(
@@ -1378,6 +1374,7 @@ def _timeline(
         )
     else:
         notes.append(_("No steroid was taken in this period."))
+        freed += FREED_BY["dose"]
     upcr_in_period = [(day, value) for day, value in upcr if axis.contains(day)]
     if len(upcr_in_period) == 1:  # one point makes no trend: say it (the labs table has it too)
         (day, value), unit = upcr_in_period[0], patient.upcr_unit
@@ -1391,7 +1388,7 @@ def _timeline(
         line, line_label = upcr_lines(unit, is_child)[0]
         low, high = (units.upcr_from_g_per_g(value, unit) for value in UPCR_LOG_RANGE_G_PER_G)
         builders.append(
-            lambda axis: charts.lab_points(
+            lambda axis, line=line, line_label=line_label, unit=unit: charts.lab_points(
                 axis,
                 [(day, units.upcr_from_g_per_g(value, unit)) for day, value in upcr_in_period],
                 unit,
@@ -1406,6 +1403,14 @@ def _timeline(
         )
     else:
         notes.append(_("No UPCR result in this period (the labs table shows the latest)."))
+    if len(upcr_in_period) < 2:
+        freed += FREED_BY["lab"]
+    if period.days > FIRST_PAGE_DAYS * 3:  # the year: two pages, charts take what lists leave
+        heights.update(LONG_PERIOD_PLOT_HEIGHTS)
+    else:
+        heights.update(PLOT_HEIGHTS.get(paper, PLOT_HEIGHTS[Paper.A4]))
+        for chart in ("weight", "blood_pressure"):
+            heights[chart] = min(MAX_LINE_PLOT_HEIGHT, heights[chart] + int(freed * FREED_SHARE))
     unlabelled = dataclasses.replace(axis, tick_labels=False)
     last = len(builders) - 1
     timeline = [
