@@ -603,3 +603,163 @@ def test_y_axis_labels_never_crowd(height, low, high):
     assert min(gaps) >= charts.MIN_TICK_GAP or len(ticks) == 2
     assert scale.low <= low
     assert scale.high >= high
+
+
+# Fitted axes, target bands and the UPCR log axis (issue #13) ----------------------------------
+
+
+def y_tick_labels(root: ET.Element) -> list[float]:
+    """The numbers written at the y-axis (right-aligned in the left margin), top to bottom."""
+    found = []
+    for text in root.iter(f"{SVG}text"):
+        if text.get("text-anchor") == "end" and re.fullmatch(r"[\d.]+", text.text or ""):
+            found.append(float(text.text))
+    return found
+
+
+def test_a_stable_kg_weight_gets_an_axis_fitted_to_it():
+    axis = period(28)
+    weights = [(on(axis, k), D("70.0") + D(k % 11) / 10) for k in range(28)]  # 70.0 to 71.0
+    root = parse(weight_chart(axis, weights, "kg"))
+    labels = y_tick_labels(root)
+    assert min(labels) >= 68
+    assert max(labels) <= 73
+    scale = charts.fitted_scale(70.0, 71.0, 0, 56, grain=1, min_span=3, pad=0.5)
+    assert (scale.low, scale.high) == (68, 73)
+    # A 1 kg step is a fifth of the plot, not a sliver.
+    assert scale.y(70) - scale.y(71) == pytest.approx(56 / 5)
+
+
+def test_pounds_span_at_least_6_lb_on_2_lb_grain():
+    scale = charts.fitted_scale(150.2, 151.0, 0, 56, grain=2, min_span=6, pad=1)
+    assert scale.low % 2 == 0
+    assert scale.high % 2 == 0
+    assert scale.low <= 150.2 - 1
+    assert scale.high >= 151 + 1
+    assert 6 <= scale.high - scale.low <= 10
+
+
+def test_fitted_labels_keep_apart_and_stay_inside_the_axis():
+    scale = charts.fitted_scale(145, 170, 0, 40, grain=2, min_span=6, pad=1)
+    ticks = scale.ticks()
+    assert all(scale.low <= tick <= scale.high for tick in ticks)
+    gaps = [scale.y(a) - scale.y(b) for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) >= 2
+    assert min(gaps) >= charts.MIN_TICK_GAP
+
+
+@pytest.mark.parametrize(
+    ("readings", "low_at_most", "high_at_least", "high_at_most"),
+    [
+        ([(110, 70), (150, 95)], 60, 160, 200),  # never 0 to 200
+        ([(230, 125), (140, 90)], 60, 240, 250),  # a crisis reading reaches the top
+    ],
+)
+def test_the_blood_pressure_axis_fits_the_readings(
+    readings, low_at_most, high_at_least, high_at_most
+):
+    scale = charts.blood_pressure_scale([v for pair in readings for v in pair], None, 0, 60)
+    assert 40 <= scale.low <= low_at_most
+    assert high_at_least <= scale.high <= high_at_most
+    axis = period(14)
+    chart = blood_pressure_chart(axis, [(on(axis, k), s, d) for k, (s, d) in enumerate(readings)])
+    labels = y_tick_labels(parse(chart))
+    assert min(labels) > 0
+    assert max(labels) <= high_at_most
+
+
+def test_the_target_bands_are_drawn_only_with_a_target():
+    axis = period(14)
+    readings = [(on(axis, k), 120 + k, 78) for k in range(5)]
+    plain = parse(blood_pressure_chart(axis, readings))
+    assert not [r for r in plain.iter(f"{SVG}rect") if (r.get("class") or "").startswith("band")]
+    chart = blood_pressure_chart(axis, readings, (130, 80))
+    root = parse(chart)
+    bands = {r.get("class"): r for r in root.iter(f"{SVG}rect") if r.get("class")}
+    systolic, diastolic = bands["band-systolic"], bands["band-diastolic"]
+    # Systolic band from 130 down to 80, diastolic from 80 down to the axis' foot: they meet.
+    assert float(systolic.get("y")) + float(systolic.get("height")) == pytest.approx(
+        float(diastolic.get("y")), abs=0.1
+    )
+    assert diastolic.get("fill").startswith("url(#")  # dotted: grayscale tells them apart
+    text = "".join(root.itertext())
+    assert "Target 130/80 or lower (shaded)" in text
+    assert "shaded bands show the target" in chart.summary
+
+
+def test_the_weight_alert_band_runs_from_the_7_day_low_to_the_line():
+    axis = period(14)
+    weights = [(on(axis, k) - timedelta(days=7), D("70")) for k in range(21)]
+    chart = weight_chart(axis, weights, "kg", alert_limit=charts.Limit(D("2"), "kg"))
+    root = parse(chart)
+    band = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "weight-band")
+    pieces = subpaths(band)
+    assert len(pieces) == 14  # a day each
+    top, bottom = (float(n) for n in re.match(r"M\S+ (\S+)h\S+V(\S+)h", pieces[0]).groups())
+    scale_per_kg = (bottom - top) / 2  # from 70 (the 7-day low) to 72 (the alert line)
+    assert scale_per_kg > 0
+    assert "shaded band" in chart.summary
+    no_limit = parse(weight_chart(axis, weights, "kg"))
+    assert not [p for p in no_limit.iter(f"{SVG}path") if p.get("class") == "weight-band"]
+
+
+def test_upcr_on_a_log_axis_puts_each_tenfold_at_the_same_step():
+    scale = charts.log_scale(0.1, 10, 0, 60)
+    assert scale.ticks() == pytest.approx([0.1, 0.3, 1, 3, 10])
+    assert scale.y(0.1) == pytest.approx(60)
+    assert scale.y(10) == pytest.approx(0)
+    assert scale.y(0.1) - scale.y(1) == pytest.approx(scale.y(1) - scale.y(10))
+    assert scale.label(0.30000000000000004) == "0.3"
+    tight = charts.log_scale(100, 10000, 0, 28)  # no room for the 3s: decades only
+    assert tight.ticks() == pytest.approx([100, 1000, 10000])
+
+
+def test_the_upcr_chart_in_mg_per_g_spans_100_to_10000_with_both_lines():
+    axis = period(90)
+    points = [(on(axis, 10), D("5200")), (on(axis, 40), D("900")), (on(axis, 80), D("180"))]
+    chart = lab_points(
+        axis,
+        points,
+        "mg/g",
+        "UPCR",
+        D("300"),
+        reference_label="Complete remission: below 300 mg/g",
+        log_range=(D("100"), D("10000")),
+        upper_line=(D("3500"), "Nephrotic range: above 3500 mg/g"),
+        plot_height=60,
+    )
+    root = parse(chart)
+    labels = y_tick_labels(root)
+    assert labels == [100, 300, 1000, 3000, 10000] or labels == [10000, 3000, 1000, 300, 100]
+    text = "".join(root.itertext())
+    assert "Nephrotic range: above 3500 mg/g" in text
+    assert "below 300 mg/g" in text
+    ys = {
+        float(t.text): float(t.get("y"))
+        for t in root.iter(f"{SVG}text")
+        if t.text in ("100", "10000")
+    }
+    assert ys[100] > ys[10000]  # 100 (0.1 g/g) at the bottom, 10000 (10 g/g) at the top
+    upper = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "upper-line")
+    upper_y = float(re.match(r"M\S+ (\S+)H", upper.get("d")).group(1))
+    assert ys[10000] < upper_y < ys[100]
+
+
+def test_the_7_day_average_ignores_readings_before_its_first_window():
+    readings = {date(2025, 1, 1) + timedelta(days=k): D("70") for k in range(60)}
+    averages = rolling_averages(readings, date(2025, 2, 1), date(2025, 2, 20))
+    assert set(averages.values()) == {D("70")}
+
+
+def test_a_taper_in_one_line_beside_the_dose_chart():
+    axis = period(60)
+    chart = dose_steps(
+        axis,
+        [(on(axis, 1), D("60")), (on(axis, 20), D("40")), (on(axis, 40), D("0"))],
+        "Prednisone",
+        course="Prednisone 60 mg → stopped, 3 to 12 May 2025, 2 steps",
+    )
+    assert "Prednisone 60 mg → stopped, 3 to 12 May 2025, 2 steps" in "".join(
+        parse(chart).itertext()
+    )
+    assert chart.summary.startswith("Prednisone 60 mg → stopped")

@@ -152,3 +152,15 @@ def test_the_checklist_has_one_upset_stomach_that_raises_no_alert_for_an_adult()
     ticked = patient.diary_days.filter(symptom_vomiting_diarrhoea=True)
     assert [day.note for day in ticked] == ["Upset stomach from the antibiotics."]
     assert "child_exposure" not in alert_days(patient)
+
+
+def test_no_day_to_day_weight_jump_is_bigger_than_the_salty_meal():
+    # The year before the relapse used to start 5 kg up and drop overnight into the relapse month.
+    patient = seed()
+    weights = dict(patient.diary_days.values_list("date", "weight_kg"))
+    jumps = [
+        abs(weights[day] - weights[day - timedelta(days=1)])
+        for day in weights
+        if day - timedelta(days=1) in weights
+    ]
+    assert max(jumps) < 2.5

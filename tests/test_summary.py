@@ -20,7 +20,9 @@ from tracker.summary import (
     lab_lines,
     largest_gain,
     medicine_changes,
+    steroid_course,
     steroid_doses,
+    upcr_lines,
     weight_numbers,
 )
 
@@ -319,3 +321,46 @@ def test_the_baseline_result_itself_is_labelled_baseline_not_a_change_of_0():
         egfr_calculated=False,
     )
     assert (line.is_baseline, line.change_text) == (False, "−0.75 (-50%)")
+
+
+def test_a_steroid_taper_is_one_line_and_other_changes_stay_listed():
+    period = Period(date(2025, 2, 1), date(2025, 9, 30))
+    steps = [(date(2025, 2, 20), "60", "1/day")] + [
+        (date(2025, 3, 1) + timedelta(days=14 * k), dose, "1/day")
+        for k, dose in enumerate(["50", "40", "30", "25", "20", "15", "10", "7.5", "5"])
+    ]
+    prednisone = Medicine(
+        "Prednisone",
+        "steroid",
+        "Steroid",
+        date(2025, 2, 20),
+        date(2025, 8, 21),
+        tuple(Step(on, D(dose), "mg", how, f"{dose} mg {how}") for on, dose, how in steps),
+    )
+    course = steroid_course([prednisone, STATIN], period)
+    assert course.text == "Prednisone 60 mg → stopped, 20 Feb to 21 Aug 2025, 10 steps"
+    changes = medicine_changes([prednisone, STATIN], period, omit=course.medicine)
+    assert [change.name for change in changes] == ["Atorvastatin"]
+
+
+def test_a_single_steroid_change_stays_in_the_list():
+    period = Period(date(2025, 3, 1), date(2025, 3, 28))
+    one_step = medicine(
+        "Prednisone",
+        "steroid",
+        date(2025, 2, 2),
+        [(date(2025, 2, 2), "60", "1/day"), (date(2025, 3, 20), "40", "1/day")],
+    )
+    assert steroid_course([one_step], period) is None
+
+
+def test_the_upcr_lines_are_written_in_the_patients_unit():
+    (complete, complete_label), (nephrotic, nephrotic_label) = upcr_lines("mg/g", False)
+    assert (complete, nephrotic) == (300, 3500)
+    assert complete_label == "Complete remission: below 300 mg/g"
+    assert nephrotic_label == "Nephrotic range: above 3500 mg/g"
+    assert upcr_lines("mg/mmol", False)[0][1] == "Complete remission: below 33.9 mg/mmol"
+    assert upcr_lines("mg/mmol", True)[1] == (D("200"), "Nephrotic range: 200 mg/mmol or more")
+    child = upcr_lines("g/g", True)
+    assert child[0][1] == "Complete remission: 0.2 g/g or less"
+    assert child[1][1] == "Nephrotic range: 2 g/g or more"

@@ -497,3 +497,28 @@ def test_the_summary_calls_the_first_upcr_the_baseline_not_0_percent_below(
     upcr_lab(patient, patient.today() - timedelta(days=1), "0.75", "g/g")
     page = flat(html.unescape(client.get(summary_url(patient)).content.decode()))
     assert "50% below baseline." in page
+
+
+def test_the_years_charts_show_the_taper_once_and_upcr_with_both_lines(demo):
+    start, end = period_of(demo, 365)
+    built = summary.build_summary(demo, start, end, today=end, printed_by="Sam")
+    charts_by_title = {chart.title: chart for chart in built.timeline}
+    upcr = str(charts_by_title["UPCR"].svg)
+    assert "Complete remission: below 300 mg/g" in upcr
+    assert "Nephrotic range: above 3500 mg/g" in upcr
+    dose = charts_by_title["Prednisone dose"]
+    assert re.search(r"Prednisone 60 mg → stopped, .+, 10 steps", str(dose.svg))
+    assert built.steroid_course in dose.summary
+    assert not [change for change in built.medicine_changes if change.name == "Prednisone"]
+    # The weight axis is fitted to the year's weights, not from 0 or a 40 lb default.
+    weights = DiaryDay.objects.filter(patient=demo, date__range=(start, end)).exclude(
+        weight_kg=None
+    )
+    lowest = min(lb_from_kg(day.weight_kg) for day in weights)
+    labels = [
+        float(value)
+        for value in re.findall(
+            r'text-anchor="end" fill="#000000">([\d.]+)<', str(built.timeline[0].svg)
+        )
+    ]
+    assert lowest - 10 <= min(labels) <= lowest + 5

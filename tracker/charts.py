@@ -74,6 +74,11 @@ BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
 GRID = "#DDDDDD"
+# Target and alert bands: light tints, under everything else; their labelled edges are the
+# dashed lines drawn on top, so a band reads in grayscale as "the shaded room under the line".
+WEIGHT_BAND_FILL = "#FBE5D6"  # a tint of vermillion, the alert line's colour
+SYSTOLIC_BAND_FILL = "#FCEBDD"
+DIASTOLIC_BAND_FILL = "#DDEBF5"  # a tint of Okabe-Ito blue, dotted in the pattern
 MUTED = "#555555"
 
 # Up to 2 missing days between two readings are bridged by the line; a longer gap breaks it.
@@ -373,7 +378,8 @@ def rolling_averages(
             total, count = total + value, count + 1
         if day >= start and count >= min_readings:
             averages[day] = total / count
-        leaving = readings.get(day - timedelta(days=days - 1))
+        # The day leaving the window was added only if it is not before the first day added.
+        leaving = readings.get(day - timedelta(days=days - 1)) if day >= start else None
         if leaving is not None:
             total, count = total - leaving, count - 1
         day += timedelta(days=1)
@@ -578,18 +584,90 @@ class _Scale:
     bottom: float
     step: float
     decimals: int
+    # Labelled values when they are not every `step` from `low` (fitted and log axes).
+    tick_values: tuple[float, ...] | None = None
+    log: bool = False
 
     def y(self, value: float) -> float:
-        return self.bottom - (float(value) - self.low) / (self.high - self.low) * (
-            self.bottom - self.top
-        )
+        if self.log:
+            low, high = math.log10(self.low), math.log10(self.high)
+            value = math.log10(min(max(float(value), self.low), self.high))
+        else:
+            low, high, value = self.low, self.high, float(value)
+        return self.bottom - (value - low) / (high - low) * (self.bottom - self.top)
 
     def ticks(self) -> list[float]:
+        if self.tick_values is not None:
+            return list(self.tick_values)
         count = round((self.high - self.low) / self.step)
         return [self.low + k * self.step for k in range(count + 1)]
 
     def label(self, value: float) -> str:
+        if self.log:
+            return _number(Decimal(f"{value:.3g}"))
         return f"{value:.{self.decimals}f}"
+
+
+def fitted_scale(
+    low: float,
+    high: float,
+    top: float,
+    bottom: float,
+    *,
+    grain: float,
+    min_span: float,
+    pad: float,
+) -> _Scale:
+    """A value axis fitted to the data: `low` to `high` widened to at least `min_span`, `pad`
+    added on both sides, then rounded out to whole `grain`s (e.g. 1 kg, 2 lb, 10 mmHg). Labels
+    are every 1/2/4/5 x 10^n step that keeps them MIN_TICK_GAP units apart, and only inside the
+    limits, so the axis needs not start or end on a label (a 1 kg step stays tall)."""
+    if high - low < min_span:
+        middle = (high + low) / 2
+        low, high = middle - min_span / 2, middle + min_span / 2
+    low = math.floor((low - pad) / grain + 1e-9) * grain
+    high = math.ceil((high + pad) / grain - 1e-9) * grain
+    if high <= low:
+        high = low + grain
+    per_unit = (bottom - top) / (high - low)
+    magnitude = 10 ** math.floor(math.log10(grain))
+    step = grain
+    for factor in itertools.count():
+        for multiplier in (1, 2, 4, 5):  # 4: blood pressure labelled every 40 mmHg
+            step = multiplier * magnitude * 10**factor
+            if step >= grain * 0.999 and step * per_unit >= MIN_TICK_GAP:
+                break
+        else:
+            continue
+        break
+    first = math.ceil(low / step - 1e-9) * step
+    values = []
+    value = first
+    while value <= high + 1e-9:
+        values.append(round(value, 6))
+        value += step
+    decimals = max(0, -Decimal(f"{step:.6g}").normalize().as_tuple().exponent)
+    return _Scale(low, high, top, bottom, step, decimals, tuple(values))
+
+
+def log_scale(low: float, high: float, top: float, bottom: float) -> _Scale:
+    """A log10 value axis from the decade at or below `low` to the decade at or above `high`,
+    labelled at 1, 3, 10, 30 … (the 3s only where there is room): values that span a
+    hundredfold (UPCR 100 to 10,000 mg/g) each get their share of the height."""
+    low_exponent = math.floor(math.log10(low) + 1e-9)
+    high_exponent = math.ceil(math.log10(high) - 1e-9)
+    if high_exponent <= low_exponent:
+        high_exponent = low_exponent + 1
+    decades = high_exponent - low_exponent
+    with_threes = (bottom - top) / (2 * decades) >= MIN_TICK_GAP
+    values = []
+    for exponent in range(low_exponent, high_exponent + 1):
+        values.append(10.0**exponent)
+        if with_threes and exponent < high_exponent:
+            values.append(3 * 10.0**exponent)
+    return _Scale(
+        10.0**low_exponent, 10.0**high_exponent, top, bottom, 0, 0, tuple(values), log=True
+    )
 
 
 def _nice_scale(
@@ -639,7 +717,7 @@ def _legend_over_plot(items: Sequence[tuple[str, str]], axis: DateAxis) -> tuple
     """A plotted chart's legend across the plot's width, and the y where the plot then starts:
     room for the top tick label, no more (the unit label shares the legend's first row)."""
     legend, height = _legend(items, LEGEND_TOP, axis.left, axis.plot_right - axis.left)
-    return legend, LEGEND_TOP + height + 10
+    return legend, LEGEND_TOP + height + 6
 
 
 def _y_axis(scale: _Scale, axis: DateAxis, unit_label: str) -> list[str]:
@@ -747,13 +825,15 @@ def weight_chart(
         alert_limit = None
     alert_gain = alert_limit  # drawn when set
     alert_lines: dict[date, tuple[Decimal, bool]] = {}
+    band_lows: dict[date, Decimal] = {}
     if alert_limit is not None:
-        alert_lines = _alert_lines(readings, shown, alert_limit, typed or {})
+        alert_lines = _alert_lines(readings, shown, alert_limit, typed or {}, band_lows)
     alert_days = [day for day, (_line, reached) in alert_lines.items() if reached]
     # Everything in the unit shown, converted once.
     weight_shown = {day: display(readings[day]) for day in shown}
     average_shown = {day: display(value) for day, value in averages.items()}
     line_shown = {day: display(line) for day, (line, _reached) in alert_lines.items()}
+    low_shown = {day: display(low) for day, low in band_lows.items()}
 
     header = [_date_header(), _("Weight (%(unit)s)") % {"unit": unit}]
     if seven_day_average:
@@ -806,6 +886,9 @@ def weight_chart(
             "%(count)d days at or above the alert line",
             len(alert_days),
         ) % {"count": len(alert_days)}
+        summary += "; " + _(
+            "the shaded band runs from the lowest weight of the 7 days before up to the alert line"
+        )
     summary += "."
 
     # Legend, then the plot.
@@ -814,9 +897,12 @@ def weight_chart(
     if seven_day_average:
         legend_items.append((_swatch_line(BLACK, width=2.5), _("7-day average")))
     if alert_gain is not None:
+        # The band's swatch with its dashed top edge: the shaded room up to the alert line.
         legend_items.append(
             (
-                _swatch_line(VERMILLION, dash="5 3", width=1.5),
+                f'<rect x="1" y="1" width="14" height="10" fill="{WEIGHT_BAND_FILL}"/>'
+                + f'<path d="M1 1H15" stroke="{VERMILLION}" stroke-width="1.5"'
+                ' stroke-dasharray="4 2"/>',
                 _("Alert line: 7-day low + %(gain)s %(unit)s")
                 % {"gain": typed_text(alert_limit.value), "unit": alert_limit.unit},
             )
@@ -825,16 +911,27 @@ def weight_chart(
     legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
 
-    values = [*weight_shown.values(), *average_shown.values(), *line_shown.values()]
-    min_span = 3.0 if unit == "kg" else 6.0
-    scale = _nice_scale(
-        float(min(values)), float(max(values)), top, bottom, min_span=min_span, pad=0.04
+    values = [
+        *weight_shown.values(),
+        *average_shown.values(),
+        *line_shown.values(),
+        *low_shown.values(),
+    ]
+    # 1 kg (2 lb) grain, at least 3 kg (6 lb) tall: a 1 kg day-to-day step is a third of the plot.
+    grain, min_span, pad = (1.0, 3.0, 0.5) if unit == "kg" else (2.0, 6.0, 1.0)
+    scale = fitted_scale(
+        float(min(values)),
+        float(max(values)),
+        top,
+        bottom,
+        grain=grain,
+        min_span=min_span,
+        pad=pad,
     )
-    body = (
-        legend
-        + _x_grid(axis, top, bottom)
-        + _y_axis(scale, axis, _("Weight (%(unit)s)") % {"unit": unit})
-    )
+    body = legend + _x_grid(axis, top, bottom)
+    if low_shown:
+        body.append(_weight_band(axis, scale, line_shown, low_shown))
+    body += _y_axis(scale, axis, _("Weight (%(unit)s)") % {"unit": unit})
 
     for run in _segments(shown):
         if len(run) > 1:
@@ -876,6 +973,23 @@ def weight_chart(
     return Chart(svg, title, summary, caption, header, rows, True)
 
 
+def _weight_band(
+    axis: DateAxis,
+    scale: _Scale,
+    line_shown: Mapping[date, Decimal],
+    low_shown: Mapping[date, Decimal],
+) -> str:
+    """The room a weight has before the 7-day rule fires, AGP-style: a light band from each
+    day's 7-day low up to its alert line (the dashed line is its labelled top edge), one shape."""
+    d = []
+    for day in line_shown:
+        if day not in low_shown:
+            continue
+        x, y_top, y_low = axis.edge(day), scale.y(line_shown[day]), scale.y(low_shown[day])
+        d.append(f"M{_f(x)} {_f(y_top)}h{_f(axis.day_width)}V{_f(y_low)}h{_f(-axis.day_width)}z")
+    return f'<path class="weight-band" d="{"".join(d)}" fill="{WEIGHT_BAND_FILL}"/>' if d else ""
+
+
 def _positive_decimal(value) -> Decimal | None:
     number = _decimal_or_none(value)
     return number if number is not None and number > 0 else None
@@ -890,8 +1004,10 @@ def _alert_lines(
     shown: Sequence[date],
     limit: Limit,
     typed: Mapping[date, tuple[Decimal, str]],
+    lows: dict[date, Decimal] | None = None,
 ) -> dict[date, tuple[Decimal, bool]]:
-    """{day: (alert line in kg, weight at or above it)} for shown days with a reading to compare.
+    """{day: (alert line in kg, weight at or above it)} for shown days with a reading to compare;
+    `lows`, when given, is filled with each day's 7-day low in kg (the band's lower edge).
 
     The rule itself is alerts.weight_gains_over (gain over the lowest weight of the 7 days before)
     in the limit's unit, on the weights as typed, here for every shown day at once; the line is
@@ -901,12 +1017,14 @@ def _alert_lines(
         value, typed_unit = typed.get(day, (None, "kg"))
         diary.append(DayReadings(date=day, weight_kg=kg, weight=value, weight_unit=typed_unit))
     gains = weight_gains_over(diary, shown, ALERT_WINDOW_DAYS, limit.unit)
+    lows = {} if lows is None else lows
     lines = {}
     for day, gain in gains.items():
         line = as_exact_decimal(
             weight_in(_plus_limit(gain.compared, limit.value), limit.unit, "kg")
         )
         lines[day] = (line, gain.reaches(limit))
+        lows[day] = as_exact_decimal(weight_in(gain.compared, limit.unit, "kg"))
     return lines
 
 
@@ -1421,6 +1539,9 @@ def blood_pressure_chart(
             "s": target_pair[0],
             "d": target_pair[1],
         }
+        summary += "; " + _(
+            "shaded bands show the target: systolic up to %(s)d, diastolic up to %(d)d"
+        ) % {"s": target_pair[0], "d": target_pair[1]}
     summary += "."
 
     weekly = axis.day_count > WEEKLY_AFTER_DAYS
@@ -1435,21 +1556,35 @@ def blood_pressure_chart(
         ),
     ]
     if target_pair:
+        # One entry for both bands: systolic's (top half) over diastolic's dotted one, each with
+        # its dashed edge, as in the plot.
         legend_items.append(
             (
-                _swatch_line(VERMILLION, dash="6 3", width=1.25)
-                + '<path d="M0 10H16" stroke="'
-                + BLUE
-                + '" stroke-width="1.25" stroke-dasharray="2 2"/>',
-                _("Target %(s)d/%(d)d mmHg") % {"s": target_pair[0], "d": target_pair[1]},
+                f'<rect x="1" y="0" width="14" height="6" fill="{SYSTOLIC_BAND_FILL}"/>'
+                f'<rect x="1" y="6" width="14" height="6" fill="url(#{prefix}-band-diastolic)"/>'
+                f'<path d="M1 0.5H15" stroke="{VERMILLION}" stroke-width="1.25"'
+                ' stroke-dasharray="4 2"/>'
+                f'<path d="M1 6H15" stroke="{BLUE}" stroke-width="1.25" stroke-dasharray="2 2"/>',
+                _("Target %(s)d/%(d)d or lower (shaded)")
+                % {"s": target_pair[0], "d": target_pair[1]},
             )
         )
     legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
-    low = min(min(r[2] for r in clean), target_pair[1] if target_pair else 400)
-    high = max(max(r[1] for r in clean), target_pair[0] if target_pair else 0)
-    scale = _nice_scale(min(low - 10, 60), max(high + 10, 160), top, bottom, min_span=40)
-    body = legend + _x_grid(axis, top, bottom) + _y_axis(scale, axis, "mmHg")
+    scale = blood_pressure_scale(
+        [value for reading in clean for value in reading[1:]], target_pair, top, bottom
+    )
+    body = []
+    if target_pair:
+        body.append(
+            f'<defs><pattern id="{prefix}-band-diastolic" patternUnits="userSpaceOnUse"'
+            f' width="8" height="8"><rect width="8" height="8" fill="{DIASTOLIC_BAND_FILL}"/>'
+            f'<circle cx="4" cy="4" r="0.9" fill="{BLUE}" fill-opacity="0.45"/></pattern></defs>'
+        )
+    body += legend + _x_grid(axis, top, bottom)
+    if target_pair:
+        body += _target_bands(axis, scale, target_pair, prefix)
+    body += _y_axis(scale, axis, "mmHg")
     if target_pair:
         for value, colour, dash in (
             (target_pair[0], VERMILLION, "6 3"),
@@ -1502,6 +1637,39 @@ def blood_pressure_chart(
     return Chart(svg, title, summary, caption, header, rows, True)
 
 
+def blood_pressure_scale(
+    values: Sequence[int], target: tuple[int, int] | None, top: float, bottom: float
+) -> _Scale:
+    """The blood-pressure axis: 60 to 160 mmHg at least (never from 0, where no reading is),
+    wider in 10 mmHg steps when a reading or the target needs it (a 230 reaches 240), labelled
+    every 20 mmHg or more so labels keep apart."""
+    low = min([60, *(value - 10 for value in values), *((target[1] - 10,) if target else ())])
+    high = max([160, *(value + 10 for value in values), *((target[0] + 10,) if target else ())])
+    return fitted_scale(low, high, top, bottom, grain=10, min_span=40, pad=0)
+
+
+def _target_bands(axis: DateAxis, scale: _Scale, target: tuple[int, int], prefix: str) -> list[str]:
+    """The care team's target range as two bands, AGP-style. A systolic triangle is on target
+    inside the upper band (from the systolic target down to the diastolic one); a diastolic
+    triangle is on target inside the lower, dotted band (from the diastolic target down to the
+    axis' foot). Their top edges are the dashed target lines drawn over them."""
+    systolic, diastolic = target
+    width = _f(axis.plot_right - axis.left)
+    parts = []
+    if systolic > diastolic:
+        y_top, y_low = scale.y(systolic), scale.y(diastolic)
+        parts.append(
+            f'<rect class="band-systolic" x="{axis.left}" y="{_f(y_top)}" width="{width}"'
+            f' height="{_f(y_low - y_top)}" fill="{SYSTOLIC_BAND_FILL}"/>'
+        )
+    y_top = scale.y(diastolic)
+    parts.append(
+        f'<rect class="band-diastolic" x="{axis.left}" y="{_f(y_top)}" width="{width}"'
+        f' height="{_f(scale.bottom - y_top)}" fill="url(#{prefix}-band-diastolic)"/>'
+    )
+    return parts
+
+
 # 5. Steroid dose ---------------------------------------------------------------------------------
 
 
@@ -1512,10 +1680,12 @@ def dose_steps(
     *,
     id_prefix: str | None = None,
     plot_height: int = 72,
+    course: str = "",
 ) -> Chart:
     """The daily dose (mg/day) as a step line: each step holds from its date until the next one;
     a step of 0 is a stop, and the line stays at zero until a new step. Before the first step the
-    dose is unknown and nothing is drawn."""
+    dose is unknown and nothing is drawn. `course` is the taper in one line ("Prednisone 60 mg →
+    stopped, …, 10 steps"), written beside the legend and first in the text alternative."""
     prefix = _safe_id(id_prefix or f"dose-{label}")
     title = _("%(medicine)s dose") % {"medicine": label}
     doses: dict[date, Decimal] = _by_day(steps, _non_negative_decimal)
@@ -1573,16 +1743,18 @@ def dose_steps(
     if stopped and end_dose == 0:
         parts.append(_("stopped on %(date)s") % {"date": _iso(stopped[-1])})
     summary = "; ".join(parts) + "."
+    if course:
+        summary = f"{course}. {summary}"
 
-    legend, top = _legend_over_plot(
-        [
-            (
-                _swatch_line(BLUISH_GREEN, width=2.5),
-                _("%(medicine)s, %(unit)s") % {"medicine": label, "unit": unit},
-            )
-        ],
-        axis,
-    )
+    legend_items = [
+        (
+            _swatch_line(BLUISH_GREEN, width=2.5),
+            _("%(medicine)s, %(unit)s") % {"medicine": label, "unit": unit},
+        )
+    ]
+    if course:
+        legend_items.append((_swatch_box("none", outline="none"), course))
+    legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
     highest = float(max(doses[day] for day in drawn))
     scale = _nice_scale(0.0, highest, top, bottom, min_span=5.0, from_zero=True)
@@ -1645,10 +1817,15 @@ def lab_points(
     reference_label: str | None = None,
     id_prefix: str | None = None,
     plot_height: int = 96,
+    log_range: tuple[Decimal, Decimal] | None = None,
+    upper_line: tuple[Decimal, str] | None = None,
 ) -> Chart:
     """Lab results (in `unit`, as the caller wants them shown) as points joined by a thin line, with
     a dashed reference line (e.g. UPCR 0.3 g/g, remission.ADULT_COMPLETE_BELOW_G_PER_G). Labs come
-    every 4-8 weeks, so one result is enough for a chart. The value axis starts at zero."""
+    every 4-8 weeks, so one result is enough for a chart. The value axis starts at zero, or, with
+    `log_range` (low, high in `unit`), is a log axis over at least that range (UPCR: 0.1 to 10 g/g,
+    where a value 10 times another is the same step up wherever it is). `upper_line` is a second
+    labelled line (value, label), e.g. the nephrotic line above the remission line."""
     prefix = _safe_id(id_prefix or f"lab-{label}")
     title = str(label)
     values: dict[date, Decimal] = _by_day(points, _non_negative_decimal)
@@ -1703,7 +1880,8 @@ def lab_points(
         }
     summary += "."
 
-    legend_items = [(_circle(8, 6, 4, BLUE), f"{label} ({unit})")]
+    # With two lines the legend needs its row: the unit is on the axis already.
+    legend_items = [(_circle(8, 6, 4, BLUE), label if upper_line else f"{label} ({unit})")]
     if reference_value is not None:
         legend_items.append(
             (
@@ -1713,18 +1891,35 @@ def lab_points(
                 % {"value": _number(reference_value), "unit": unit},
             )
         )
+    upper_value = _positive_decimal(upper_line[0]) if upper_line else None
+    if upper_value is not None:
+        legend_items.append((_swatch_line(VERMILLION, dash="2 2", width=1.5), upper_line[1]))
     legend, top = _legend_over_plot(legend_items, axis)
     bottom = top + plot_height
-    highest = max(float(values[day]) for day in shown)
-    if reference_value is not None:
-        highest = max(highest, float(reference_value))
-    scale = _nice_scale(0.0, highest * 1.1 or 1.0, top, bottom, min_span=0.0001, from_zero=True)
+    lines = [line for line in (reference_value, upper_value) if line is not None]
+    if log_range is not None:
+        positive = [float(values[day]) for day in shown if values[day] > 0]
+        scale = log_scale(
+            min([float(log_range[0]), *positive, *(float(line) for line in lines if line > 0)]),
+            max([float(log_range[1]), *positive, *(float(line) for line in lines)]),
+            top,
+            bottom,
+        )
+    else:
+        highest = max([float(values[day]) for day in shown] + [float(line) for line in lines])
+        scale = _nice_scale(0.0, highest * 1.1 or 1.0, top, bottom, min_span=0.0001, from_zero=True)
     body = legend + _x_grid(axis, top, bottom) + _y_axis(scale, axis, unit)
     if reference_value is not None:
         y = _f(scale.y(reference_value))
         body.append(
             f'<path d="M{axis.left} {y}H{_f(axis.plot_right)}" stroke="{BLUISH_GREEN}"'
             ' stroke-width="1.5" stroke-dasharray="6 3"/>'
+        )
+    if upper_value is not None:
+        y = _f(scale.y(upper_value))
+        body.append(
+            f'<path class="upper-line" d="M{axis.left} {y}H{_f(axis.plot_right)}"'
+            f' stroke="{VERMILLION}" stroke-width="1.5" stroke-dasharray="2 2"/>'
         )
     if len(shown) > 1:
         body.append(_polyline([(axis.x(day), scale.y(values[day])) for day in shown], BLUE, 1.25))

@@ -312,7 +312,7 @@ def line_in_unit(line_g_per_g: Decimal, unit: str) -> Decimal:
     return upcr_from_g_per_g(line_g_per_g, unit)
 
 
-def _child_lines(unit: str) -> tuple[Decimal, Decimal]:
+def child_lines(unit: str) -> tuple[Decimal, Decimal]:
     """IPNA 2022's complete and nephrotic lines as published for `unit`: mg/mmol as published in
     mg/mmol, any other unit from the g/g line (exactly 1000 x for mg/g)."""
     if upcr_unit_family(unit) == MG_PER_MMOL:
@@ -410,7 +410,7 @@ def complete_remission_line(upcr_unit: str, is_child: bool) -> tuple[Decimal, st
     children (IPNA 2022) 20 mg/mmol in mg/mmol, else 0.2 g/g (200 mg/g); adults (KDIGO 2021)
     0.3 g/g, in other units converted exactly (300 mg/g, 33.93 mg/mmol)."""
     if is_child:
-        value = _child_lines(upcr_unit)[0]
+        value = child_lines(upcr_unit)[0]
         if upcr_unit_family(upcr_unit) == MG_PER_MMOL:
             published = f"20 {MG_PER_MMOL}"
         elif upcr_unit == G_PER_G:
@@ -685,7 +685,7 @@ def _child_status(
 ) -> RemissionStatus:
     evidence: list[tuple[date, str, str]] = []  # (date, kind, source)
     if latest is not None:
-        complete_line, nephrotic_line = _child_lines(latest.unit)
+        complete_line, nephrotic_line = child_lines(latest.unit)
         value = as_decimal(latest.value)
         if value >= nephrotic_line:
             kind = _RELAPSE_EVIDENCE

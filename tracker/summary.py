@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
 from tracker import alerts, charts, egfr, remission, symptoms, units
-from tracker.dates import day_text
+from tracker.dates import day_text, span_text
 from tracker.guides import guide_url
 from tracker.models import (
     IMMUNOSUPPRESSING_PURPOSES,
@@ -53,11 +53,23 @@ SAME_VISIT_DAYS = 7
 CHILD_DIPSTICK_LOOK_BACK = 14  # days of dipstick a child's remission status looks at
 FIRST_PAGE_DAYS = 31  # DESIGN.md: one page up to 31 days, at most two for 90
 
-# Plot heights (SVG units; 1 unit = 0.25 mm in print): the whole timeline fits half a page.
-WEIGHT_PLOT_HEIGHT = 32
-BLOOD_PRESSURE_PLOT_HEIGHT = 32
-DOSE_PLOT_HEIGHT = 20
-LAB_PLOT_HEIGHT = 20
+# Plot heights (SVG units; 1 unit = 0.235 mm in print), weight and blood pressure first: tall
+# enough that a 1 kg (2 lb) step or a 10 mmHg change shows, while the relapse month (the densest:
+# every chart, alerts, new medicines) still fits one page in A4 and in US Letter, which is
+# 17.6 mm (75 units) shorter. The UPCR log axis needs 14 units a decade (100, 1000, 10000 mg/g).
+PLOT_HEIGHTS = {
+    Paper.A4: {"weight": 52, "blood_pressure": 56, "dose": 20, "lab": 32},
+    Paper.LETTER: {"weight": 36, "blood_pressure": 40, "dose": 16, "lab": 28},
+}
+# A chart said in words instead leaves its height (SVG units, legend and axis included) to the
+# weight and blood-pressure plots, 40% each (the rest is slack), up to MAX_LINE_PLOT_HEIGHT.
+FREED_BY = {"swelling": 110, "dose": 50, "lab": 56}
+FREED_SHARE = 0.4
+MAX_LINE_PLOT_HEIGHT = 120
+# Over 3 x FIRST_PAGE_DAYS the print has two pages: the charts take the room the lists leave.
+LONG_PERIOD_PLOT_HEIGHTS = {"weight": 110, "blood_pressure": 110, "dose": 40, "lab": 60}
+# UPCR log axis: at least 0.1 to 10 g/g (complete remission to well into the nephrotic range).
+UPCR_LOG_RANGE_G_PER_G = (Decimal("0.1"), Decimal("10"))
 # SVG width per paper size: 12-unit chart text prints at 8.0 pt across the printable width
 # (A4 210 - 2 x 12 mm = 186 mm: 12 x 186 / 790 = 2.83 mm = 8.0 pt; US Letter 191.9 mm / 815).
 CHART_WIDTHS = {Paper.A4: 790, Paper.LETTER: 815}
@@ -631,14 +643,21 @@ def current_medicines(medicines: Iterable[Medicine], period: Period) -> list[Med
 
 
 def medicine_changes(
-    medicines: Iterable[Medicine], period: Period, *, omit_listed_starts: bool = False
+    medicines: Iterable[Medicine],
+    period: Period,
+    *,
+    omit_listed_starts: bool = False,
+    omit: Medicine | None = None,
 ) -> list[MedicineChange]:
     """Every start, dose change and stop inside the period, in date order.
 
     With omit_listed_starts, a start is left out when the medicines-now list already says it
-    (started in the period, same dose at its end): the printed page says it once."""
+    (started in the period, same dose at its end): the printed page says it once. `omit` is a
+    medicine said elsewhere (a steroid taper, in one line beside its dose chart)."""
     changes = []
     for medicine in medicines:
+        if medicine is omit:
+            continue
         listed = omit_listed_starts and started_unchanged(medicine, period)
         if period.contains(medicine.started_on) and not listed:
             first = medicine.step_on(medicine.started_on)
@@ -663,6 +682,74 @@ def medicine_changes(
 
 
 _PER_DAY = {"1/day": 1, "2/day": 2, "3/day": 3, "4/day": 4}
+TAPER_MIN_STEPS = 2  # two or more dose changes (a stop counts) in the period make a taper
+
+
+def _steroid_in(medicines: Iterable[Medicine], period: Period) -> Medicine | None:
+    """The steroid the dose chart draws: of those taken in the period, the first started."""
+    steroids = [
+        medicine
+        for medicine in medicines
+        if medicine.purpose == Purpose.STEROID and medicine.active_in(period)
+    ]
+    return min(steroids, key=lambda m: m.started_on) if steroids else None
+
+
+def _dose_short(step: Step) -> str:
+    """ "60 mg" for a once-a-day dose, else the dose with its frequency."""
+    if step.frequency == "1/day":
+        return f"{step.dose.normalize():f} {step.unit}"
+    return step.text
+
+
+@dataclass(frozen=True)
+class SteroidCourse:
+    """A steroid taper in the period, said once: "Prednisone 60 mg → stopped, 20 Feb 2026 to
+    21 Aug 2026, 10 steps" (beside the dose chart, instead of a line per step)."""
+
+    medicine: Medicine
+    text: str
+    steps: int
+
+
+def steroid_course(medicines: Iterable[Medicine], period: Period) -> SteroidCourse | None:
+    """The charted steroid's course when it was tapered in the period (TAPER_MIN_STEPS or more
+    dose changes, a stop included), else None (a single change stays in the changes list).
+
+    From the dose in effect when the course (or the period) starts to the dose at the period's end
+    or "stopped"; dates from the course's start to its stop (or "still taken")."""
+    medicine = _steroid_in(medicines, period)
+    if medicine is None:
+        return None
+    changes = [
+        step
+        for step in medicine.steps
+        if step.starts_on != medicine.started_on and period.contains(step.starts_on)
+    ]
+    stopped = medicine.stopped_on is not None and period.contains(medicine.stopped_on)
+    steps = len(changes) + (1 if stopped else 0)
+    if steps < TAPER_MIN_STEPS:
+        return None
+    first_day = max(medicine.started_on, period.start)
+    first = medicine.step_on(first_day) or (medicine.steps[0] if medicine.steps else None)
+    last = medicine.step_on(period.end)
+    to = _("stopped") if stopped else (_dose_short(last) if last else "–")
+    if stopped:
+        when = span_text(medicine.started_on, medicine.stopped_on)
+    else:
+        when = _("since %(date)s, still taken") % {"date": day_text(medicine.started_on)}
+    text = ngettext(
+        "%(name)s %(from)s → %(to)s, %(when)s, %(count)d step",
+        "%(name)s %(from)s → %(to)s, %(when)s, %(count)d steps",
+        steps,
+    ) % {
+        "name": medicine.name,
+        "from": _dose_short(first) if first else "–",
+        "to": to,
+        "when": when,
+        "count": steps,
+    }
+    return SteroidCourse(medicine, text, steps)
 
 
 def steroid_doses(
@@ -673,14 +760,9 @@ def steroid_doses(
 
     Doses in mg taken 1-4 times a day are multiplied out; every other day is halved (the average a
     day); other units or "when needed" are left off the line (the medicines table shows them)."""
-    steroids = [
-        medicine
-        for medicine in medicines
-        if medicine.purpose == Purpose.STEROID and medicine.active_in(period)
-    ]
-    if not steroids:
+    medicine = _steroid_in(medicines, period)
+    if medicine is None:
         return None
-    medicine = min(steroids, key=lambda m: m.started_on)
     series = []
     for step in medicine.steps:
         if step.unit != "mg":
@@ -879,6 +961,8 @@ class VisitSummary:
     clinic_number: str = ""
     # What the labels under the dipstick tiles mean, when they are drawn (up to 31 days).
     dipstick_key: str = ""
+    # A steroid taper said once, beside its dose chart (its steps are not in medicine_changes).
+    steroid_course: str = ""
 
     @property
     def dipstick_recorded(self) -> int:
@@ -1141,16 +1225,28 @@ def build_summary(
     )
 
     timeline, timeline_notes = _timeline(
-        axis, days, pressure_rows, medicines, upcr, patient, target, (limit_1, limit_7), found
+        axis,
+        days,
+        pressure_rows,
+        medicines,
+        upcr,
+        patient,
+        target,
+        (limit_1, limit_7),
+        found,
+        paper=paper,
     )
 
     used = {"dipstick", "edema", "upcr", "remission"}
     if egfr_now is not None:
         used.add("egfr")
     medicines_now = current_medicines(medicines, period)
-    changes = medicine_changes(medicines, period, omit_listed_starts=True)
+    course = steroid_course(medicines, period)
+    changes = medicine_changes(
+        medicines, period, omit_listed_starts=True, omit=course.medicine if course else None
+    )
     # Any start, dose change or stop, including the starts only the medicines list shows.
-    changed = changes or any(line.started_in_period for line in medicines_now)
+    changed = changes or course or any(line.started_in_period for line in medicines_now)
     if changed and steroid_doses(medicines, period):
         used.add("taper")
 
@@ -1194,6 +1290,7 @@ def build_summary(
         labs=labs,
         medicines_now=medicines_now,
         medicine_changes=changes,
+        steroid_course=course.text if course else "",
         events=[EventLine(row.date, str(row.get_kind_display()), row.note) for row in event_rows],
         alerts=alert_groups(found, contacts),
         symptom_days=symptom_lines(days, period, found),
@@ -1214,7 +1311,9 @@ def build_summary(
     )
 
 
-def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limits, found):
+def _timeline(
+    axis, days, pressure_rows, medicines, upcr, patient, target, limits, found, paper=Paper.A4
+):
     """The aligned charts, top to bottom, dates written under the last (grid lines carry them up
     through the others, as on a glucose profile); a section
     with nothing to draw (no steroid, no UPCR, no swelling or foam above grade 0) is said in
@@ -1222,6 +1321,7 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
     period = Period(axis.start, axis.end)
     builders, notes = [], []
     limit_7 = limits[1]
+    heights = {}  # set below, once it is known whether the swelling strip takes its room
     # The 7-day alert line only when it fired: otherwise the chart's legend takes room for nothing.
     fired_7 = any(alert.rule == alerts.WEIGHT_GAIN_7D for alert in found)
     builders.append(
@@ -1234,7 +1334,7 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
                 day.date: (day.weight, day.weight_unit) for day in days if day.weight is not None
             },
             id_prefix="summary-weight",
-            plot_height=WEIGHT_PLOT_HEIGHT,
+            plot_height=heights["weight"],
         )
     )
     inside = [day for day in days if period.contains(day.date)]
@@ -1259,6 +1359,7 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
         )
     else:
         notes.append(_("Swelling and urine foam: not recorded in this period."))
+    freed = 0 if highest else FREED_BY["swelling"]
     # Up to 31 days each tile is labelled with its grade, and the key numbers' stacked bar
     # explains the shades: the tiles need no legend of their own.
     builders.append(
@@ -1275,19 +1376,26 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
             [(row.date, row.systolic, row.diastolic) for row in pressure_rows],
             target=target,
             id_prefix="summary-blood-pressure",
-            plot_height=BLOOD_PRESSURE_PLOT_HEIGHT,
+            plot_height=heights["blood_pressure"],
         )
     )
     steroid = steroid_doses(medicines, period)
     if steroid is not None:
         name, steps = steroid
+        course = steroid_course(medicines, period)
         builders.append(
             lambda axis: charts.dose_steps(
-                axis, steps, label=name, id_prefix="summary-dose", plot_height=DOSE_PLOT_HEIGHT
+                axis,
+                steps,
+                label=name,
+                id_prefix="summary-dose",
+                plot_height=heights["dose"],
+                course=course.text if course else "",
             )
         )
     else:
         notes.append(_("No steroid was taken in this period."))
+        freed += FREED_BY["dose"]
     upcr_in_period = [(day, value) for day, value in upcr if axis.contains(day)]
     if len(upcr_in_period) == 1:  # one point makes no trend: say it (the labs table has it too)
         (day, value), unit = upcr_in_period[0], patient.upcr_unit
@@ -1297,9 +1405,11 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
         )
     elif upcr_in_period:
         unit = patient.upcr_unit
-        line, line_label = remission.complete_remission_line(unit, patient.is_child(axis.end))
+        is_child = patient.is_child(axis.end)
+        line, line_label = upcr_lines(unit, is_child)[0]
+        low, high = (units.upcr_from_g_per_g(value, unit) for value in UPCR_LOG_RANGE_G_PER_G)
         builders.append(
-            lambda axis: charts.lab_points(
+            lambda axis, line=line, line_label=line_label, unit=unit: charts.lab_points(
                 axis,
                 [(day, units.upcr_from_g_per_g(value, unit)) for day, value in upcr_in_period],
                 unit,
@@ -1307,11 +1417,21 @@ def _timeline(axis, days, pressure_rows, medicines, upcr, patient, target, limit
                 reference=line,
                 reference_label=line_label,
                 id_prefix="summary-upcr",
-                plot_height=LAB_PLOT_HEIGHT,
+                plot_height=heights["lab"],
+                log_range=(low, high),
+                upper_line=upcr_lines(unit, is_child)[1],
             )
         )
     else:
         notes.append(_("No UPCR result in this period (the labs table shows the latest)."))
+    if len(upcr_in_period) < 2:
+        freed += FREED_BY["lab"]
+    if period.days > FIRST_PAGE_DAYS * 3:  # the year: two pages, charts take what lists leave
+        heights.update(LONG_PERIOD_PLOT_HEIGHTS)
+    else:
+        heights.update(PLOT_HEIGHTS.get(paper, PLOT_HEIGHTS[Paper.A4]))
+        for chart in ("weight", "blood_pressure"):
+            heights[chart] = min(MAX_LINE_PLOT_HEIGHT, heights[chart] + int(freed * FREED_SHARE))
     unlabelled = dataclasses.replace(axis, tick_labels=False)
     last = len(builders) - 1
     timeline = [
@@ -1328,6 +1448,31 @@ def dipstick_key(period: Period, dipsticks: Sequence[tuple[date, int]]) -> str:
     if period.days > FIRST_PAGE_DAYS or not any(period.contains(day) for day, _ in dipsticks):
         return ""
     return _("Timeline: − negative · tr trace · dashed box: not tested")
+
+
+def upcr_lines(upcr_unit: str, is_child: bool) -> tuple[tuple[Decimal, str], tuple[Decimal, str]]:
+    """The complete-remission and nephrotic-range lines in the chart's UPCR unit, each with a short
+    label in that unit (the source is in the key numbers' remission rule). Adults, KDIGO 2021:
+    below 0.3 g/g (300 mg/g, 33.9 mg/mmol) and above 3.5 g/g (3500 mg/g, 396 mg/mmol); children,
+    IPNA 2022: 0.2 g/g or less (200 mg/g, or 20 mg/mmol as published) and 2 g/g or more (2000
+    mg/g, 200 mg/mmol as published). remission.py holds the published numbers."""
+    if is_child:
+        complete, nephrotic = remission.child_lines(upcr_unit)
+        complete_text = _("Complete remission: %(line)s or less")
+        nephrotic_text = _("Nephrotic range: %(line)s or more")
+    else:
+        complete = remission.line_in_unit(remission.ADULT_COMPLETE_BELOW_G_PER_G, upcr_unit)
+        nephrotic = remission.line_in_unit(remission.ADULT_RELAPSE_ABOVE_G_PER_G, upcr_unit)
+        complete_text = _("Complete remission: below %(line)s")
+        nephrotic_text = _("Nephrotic range: above %(line)s")
+
+    def shown(value: Decimal) -> str:
+        return f"{units.rounded(value, 1 if value < 100 else 0).normalize():f} {upcr_unit}"
+
+    return (
+        (complete, str(complete_text % {"line": shown(complete)})),
+        (nephrotic, str(nephrotic_text % {"line": shown(nephrotic)})),
+    )
 
 
 def grade_counts_text(counts: Mapping[int, int]) -> str:

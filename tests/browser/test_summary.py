@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from tests.browser.conftest import _axe, assert_accessible
 from tests.browser.test_diary import PASSWORD_LABEL
+from tracker.dates import day_text
 from tracker.models import Patient
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ def test_the_demo_patient_opens_switches_and_downloads_the_summary(page, demo):
     today = demo.today()
     start = today - timedelta(days=89)
     assert (
-        f"Period {start.isoformat()} to {today.isoformat()} (90 days)"
+        f"Period {day_text(start)} to {day_text(today)} (90 days)"
         in page.locator(".summary-facts").inner_text()
     )
     assert_accessible(page)

@@ -206,6 +206,8 @@ class DemoStory:
             extra = RELAPSE_FLUID_KG * (back - DIURETIC_STOP) / (STEROID_START - DIURETIC_STOP)
         elif STEROID_STOP < back <= DIURETIC_STOP:
             extra = 1.5 * min(1, (DIURETIC_STOP - back) / 60)
+        elif back > RELAPSE_START:
+            extra = 0.0  # before the relapse: the usual weight
         else:
             extra = 1.5 * max(0, back - (STEROID_STOP - 60)) / 60
         if back == SALTY_DAY:
