@@ -3,6 +3,10 @@
 A PDF may hold user-written text. Even if markup slipped through, the renderer must not reach the
 network or the disk: it loads only the portal's static files and data: URIs, and refuses the rest
 (http, https, file, ftp ...), so a PDF can never be used to probe internal services (SSRF).
+
+Every PDF is tagged PDF/UA-1 (ISO 14289-1): a structure tree (headings, lists, tables with their
+header cells, figures with their text alternative), the document language from `<html lang>` and
+the title from `<title>`, so a screen reader reads it in order instead of as a jumble.
 """
 
 import atexit
@@ -24,6 +28,9 @@ PDF_BASE_URL = "https://pdf.fsgs-portal.invalid/"
 # The print stylesheets (static files) of each kind of document.
 GUIDE_STYLESHEETS = ("css/pdf.css",)
 SUMMARY_STYLESHEETS = ("css/pdf.css", "css/summary-pdf.css")
+
+# Tagged PDF for assistive technology; WeasyPrint also sets /MarkInfo, /Lang and the XMP title.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _static_prefix() -> str:
@@ -111,7 +118,7 @@ def render_pdf(html: str, stylesheets: Sequence[str] = ()) -> bytes:
     fonts, parsed = _print_styles(tuple(stylesheets)) if stylesheets else (None, [])
     fetcher = _fetcher_class()()
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=parsed, font_config=fonts)
+    return document.write_pdf(stylesheets=parsed, font_config=fonts, pdf_variant=PDF_VARIANT)
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

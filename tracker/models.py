@@ -176,6 +176,11 @@ class Patient(models.Model):
     )
     biopsy_date = models.DateField(_("date of kidney biopsy"), null=True, blank=True)
     care_team_phone = models.CharField(_("care team phone number"), max_length=40, blank=True)
+    # The hospital's or clinic's own number for the person, printed on every summary page so a
+    # printed page cannot be filed under the wrong person (issue #13). Free text: formats differ.
+    clinic_number = models.CharField(
+        _("hospital or clinic number"), max_length=40, blank=True, default=""
+    )
     weight_unit = models.CharField(
         _("weight unit"), max_length=2, choices=WeightUnit.choices, default=WeightUnit.KG
     )

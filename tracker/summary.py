@@ -463,11 +463,13 @@ def lab_lines(
     upcr_baseline: remission.Baseline | None,
     egfr_series: Sequence[tuple[date, Decimal]],
     egfr_calculated: bool,
+    albumin_unit: str = units.G_PER_L,
 ) -> list[LabLine]:
     """Latest UPCR, albumin, creatinine and eGFR up to the period's end, each with its change from
     baseline: for UPCR the remission baseline (remission.choose_baseline); for the others the
     first result on record. `results` are (date, kind, canonical value); `egfr_series` the eGFR
-    values used (calculated for adults, else the lab's)."""
+    values used (calculated for adults, else the lab's); `albumin_unit` the unit the latest albumin
+    was reported in (g/L or g/dL, albumin_unit_of), as the trends chart shows it."""
     lines = []
     series: dict[str, list[tuple[date, Decimal]]] = {}
     for day, kind, value in sorted(results, key=lambda r: r[0]):
@@ -475,7 +477,7 @@ def lab_lines(
             series.setdefault(kind, []).append((day, value))
     rows = [
         (LabKind.UPCR, "UPCR", upcr_unit, 2 if upcr_unit == units.G_PER_G else 0),
-        (LabKind.ALBUMIN, _("Albumin"), units.G_PER_L, 0),
+        (LabKind.ALBUMIN, _("Albumin"), albumin_unit, 0 if albumin_unit == units.G_PER_L else 1),
         (LabKind.CREATININE, _("Creatinine"), units.MG_PER_DL, 2),
     ]
     for kind, name, unit, decimals in rows:
@@ -537,6 +539,13 @@ def lab_lines(
             )
         )
     return lines
+
+
+def albumin_unit_of(lab_values: Sequence[tuple]) -> str:
+    """The unit of the latest albumin result in `lab_values` ((date, kind, value, value entered,
+    unit entered), oldest first): g/L or g/dL as the lab reported it; g/L with no albumin."""
+    reported = [unit for _day, kind, _v, _e, unit in lab_values if kind == LabKind.ALBUMIN]
+    return units.shown_lab_unit(LabKind.ALBUMIN, reported[-1] if reported else None)
 
 
 def _remission_baseline_label(baseline: remission.Baseline | None) -> str:
@@ -946,6 +955,12 @@ class VisitSummary:
     symptom_days: list[SymptomLine] = field(default_factory=list)
     # The page's "what the statuses mean" (with steroid resistance); the one-page PDF leaves it out.
     status_meanings: list[tuple[str, str]] = field(default_factory=list)
+    # Identification (issue #13): in the header and the PDF's running header, so a printed page
+    # cannot be filed under the wrong person.
+    birth_date: date | None = None
+    clinic_number: str = ""
+    # What the labels under the dipstick tiles mean, when they are drawn (up to 31 days).
+    dipstick_key: str = ""
     # A steroid taper said once, beside its dose chart (its steps are not in medicine_changes).
     steroid_course: str = ""
 
@@ -1053,10 +1068,11 @@ def build_summary(
     ]
     # value_entered and unit_entered: remission compares a UPCR in the unit the lab reported.
     lab_values = list(
-        patient.labs.filter(date__lte=end).values_list(
-            "date", "kind", "value", "value_entered", "unit_entered"
-        )
+        patient.labs.filter(date__lte=end)
+        .order_by("date", "pk")
+        .values_list("date", "kind", "value", "value_entered", "unit_entered")
     )
+    albumin_unit = albumin_unit_of(lab_values)
     lab_rows = [(day, kind, value) for day, kind, value, _entered, _unit in lab_values]
     medicines = medicines_from(
         patient.medications.prefetch_related(
@@ -1205,6 +1221,7 @@ def build_summary(
         upcr_baseline=baseline,
         egfr_series=egfr_series,
         egfr_calculated=bool(calculated_series),
+        albumin_unit=albumin_unit,
     )
 
     timeline, timeline_notes = _timeline(
@@ -1237,11 +1254,12 @@ def build_summary(
     unit_names = {
         "weight": weight_unit,
         "upcr": patient.upcr_unit,
+        "albumin": albumin_unit,
     }
     units_line = (
         _(
-            "Weight in %(weight)s · UPCR in %(upcr)s · albumin g/L · creatinine mg/dL · "
-            "blood pressure mmHg"
+            "Weight in %(weight)s · UPCR in %(upcr)s · albumin %(albumin)s (the lab's "
+            "unit) · creatinine mg/dL · blood pressure mmHg"
         )
         % unit_names
     )
@@ -1283,6 +1301,9 @@ def build_summary(
         glossary=glossary_for(used),
         status_meanings=remission.status_meanings(is_child),
         paper=paper,
+        birth_date=patient.birth_date,
+        clinic_number=patient.clinic_number,
+        dipstick_key=dipstick_key(period, dipsticks),
         dipstick_grades=[
             (grade.code, str(grade.label), dipstick_counts[grade.code])
             for grade in units.DIPSTICK_GRADES
@@ -1417,6 +1438,16 @@ def _timeline(
         build(axis if index == last else unlabelled) for index, build in enumerate(builders)
     ]
     return timeline, notes
+
+
+def dipstick_key(period: Period, dipsticks: Sequence[tuple[date, int]]) -> str:
+    """The key to the dipstick tiles' labels, which the timeline writes under each day up to 31
+    days (longer periods draw a legend instead): "−" is a negative test, not a missing one, and
+    a day without a test is an empty dashed box. Shown beside the key numbers' dipstick bar,
+    where the shades are explained; empty when the timeline draws no labelled tile."""
+    if period.days > FIRST_PAGE_DAYS or not any(period.contains(day) for day, _ in dipsticks):
+        return ""
+    return _("Timeline: − negative · tr trace · dashed box: not tested")
 
 
 def upcr_lines(upcr_unit: str, is_child: bool) -> tuple[tuple[Decimal, str], tuple[Decimal, str]]:

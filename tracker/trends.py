@@ -262,12 +262,8 @@ class TrendChart:
 
 
 def _lab_unit(data: TrendData, kind: str) -> str:
-    unit = data.lab_units.get(kind) or units.canonical_unit(kind)
-    try:
-        units.from_canonical(kind, Decimal(1), unit)
-    except ValueError:
-        return units.canonical_unit(kind)
-    return unit
+    """The latest result's unit in the period, as the summary shows it (units.shown_lab_unit)."""
+    return units.shown_lab_unit(kind, data.lab_units.get(kind))
 
 
 def build_charts(data: TrendData) -> list[TrendChart]:

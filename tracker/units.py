@@ -272,6 +272,16 @@ def from_canonical(kind: str, value: Decimal, unit: str) -> Decimal:
     return _from_canonical(kind, value, unit, what=kind)
 
 
+def shown_lab_unit(kind: str, reported: str | None) -> str:
+    """The unit to show results of `kind` in: the one the lab reported (`reported`, as typed with
+    the latest result), spelled as LAB_UNITS spells it; the canonical unit when none was reported
+    or the portal does not know that unit. The trends charts, the summary page and its PDF all use
+    this, so albumin reads 3.9 g/dL in all three places, or 39 g/L in all three."""
+    accepted = _accepted_units(kind)
+    key = _unit_key(reported or "")
+    return next((unit for unit in accepted if _unit_key(unit) == key), accepted[0])
+
+
 def _accepted_units(kind: str) -> list[str]:
     try:
         return LAB_UNITS[kind]

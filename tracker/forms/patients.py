@@ -276,6 +276,7 @@ class PatientForm(forms.ModelForm):
             "fsgs_type",
             "biopsy_date",
             "care_team_phone",
+            "clinic_number",
             "weight_unit",
             "upcr_unit",
             "temperature_unit",
@@ -292,6 +293,11 @@ class PatientForm(forms.ModelForm):
             ),
             "sex": _("Optional. The eGFR formula (CKD-EPI 2021) uses the sex recorded at birth."),
             "care_team_phone": _("Shown beside alerts so the number is at hand."),
+            "clinic_number": _(
+                "Optional: the number your hospital or clinic gives you. It is printed on each "
+                "page of the visit summary, with the date of birth, so no page gets mixed up "
+                "with someone else's."
+            ),
             "time_zone": _("Diary days follow this clock."),
             "bp_target_systolic": _(
                 "Optional: the target your care team gave you, in mmHg. The visit summary "

@@ -124,6 +124,7 @@ class Command(BaseCommand):
             fsgs_type=FsgsType.PRIMARY,
             biopsy_date=date(2024, 3, 5),
             care_team_phone="+1 555 0100",
+            clinic_number="12345",
             time_zone="America/New_York",
             weight_unit="lb",
             upcr_unit="mg/g",
