@@ -15,8 +15,10 @@ A datetime is written as its own calendar day: convert it to the patient's time 
 """
 
 from datetime import date
+from functools import lru_cache
 
 from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 DAY_FORMAT = "j M Y"  # 26 Nov 2026
@@ -26,12 +28,19 @@ HEADING_FORMAT = "l j F Y"  # Thursday 26 November 2026
 
 def day_text(day: date) -> str:
     """A day in running text: "26 Nov 2026" (the portal's one written format)."""
-    return dateformat.format(day, DAY_FORMAT)
+    return _formatted(day, DAY_FORMAT, get_language())
 
 
 def heading_date(day: date) -> str:
     """A day in a page heading: "Thursday 26 November 2026"."""
-    return dateformat.format(day, HEADING_FORMAT)
+    return _formatted(day, HEADING_FORMAT, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted(day: date, format_string: str, language: str | None) -> str:
+    # A diary page writes a few hundred days, mostly the same ones: dateformat is slow enough to
+    # show in the page's time. The language is part of the key: month names are translated.
+    return dateformat.format(day, format_string)
 
 
 def span_text(first: date, last: date) -> str:
