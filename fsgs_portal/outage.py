@@ -22,6 +22,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions import middleware as sessions_middleware
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
@@ -172,3 +174,21 @@ class DatabaseOutageMiddleware:
         if is_database_down(exception):
             return outage_response(request, exception)
         return None
+
+
+class SessionMiddleware(sessions_middleware.SessionMiddleware):
+    """Django's session middleware, except that a session save the database refuses is the 503
+    page. Django turns a failed update into SessionInterrupted, a 400 that tells the person their
+    session "was deleted"; when the database went down between the view and the save, that is an
+    outage, not something they did (seen in the two-server load test during a restart)."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            # SessionInterrupted <- UpdateError <- the database's own error.
+            update_error = interrupted.__context__
+            database_error = getattr(update_error, "__context__", None)
+            if is_database_down(database_error):
+                return outage_response(request, database_error)
+            raise

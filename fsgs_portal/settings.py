@@ -75,7 +75,8 @@ MIDDLEWARE = [
     # Database down: a 503 page with Retry-After and one log line per interval (fsgs_portal/
     # outage.py). Before the session and auth middleware, which use the database too.
     "fsgs_portal.outage.DatabaseOutageMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a session save refused by the database is the 503 page, not a 400.
+    "fsgs_portal.outage.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

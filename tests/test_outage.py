@@ -209,3 +209,43 @@ def test_nothing_after_the_503_touches_the_database(browser, monkeypatch):
     assert outage.outage_log.refused_total == 1
     assert "sessionid" not in response.cookies
     assert "messages" not in response.cookies
+
+
+def test_a_session_save_the_database_refuses_is_the_503_page_not_a_400(
+    browser, owner, patient, monkeypatch, settings, caplog
+):
+    # Found by the two-server load test: the database went down between the view and the session
+    # save, and Django answered 400 "the session was deleted". It is an outage.
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore
+
+    browser.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+
+    def refused_update(self, must_create=False):
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise UpdateError from None
+
+    monkeypatch.setattr(SessionStore, "save", refused_update)
+    with caplog.at_level(logging.WARNING):
+        response = browser.get(reverse("diary"))
+    assert_outage_page(response)
+    assert len(outage_lines(caplog)) == 1
+
+
+def test_a_session_interrupted_for_another_reason_is_still_a_400(
+    browser, owner, patient, monkeypatch, settings
+):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore
+
+    browser.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+
+    def deleted_meanwhile(self, must_create=False):
+        raise UpdateError
+
+    monkeypatch.setattr(SessionStore, "save", deleted_meanwhile)
+    assert browser.get(reverse("diary")).status_code == 400
