@@ -911,6 +911,26 @@ def _bp_readings(day: DayReadings, readings) -> list[str]:
     ]
 
 
+def _bp_alerts(context: _Context, in_alert, *, skip_day=None, **alert) -> list[Alert]:
+    """An alert (fields in `alert`) on each shown day with readings that pass `in_alert`, listing
+    those readings; days for which `skip_day` is true are left out."""
+    alerts = []
+    for day in context.shown_days:
+        if skip_day is not None and skip_day(day):
+            continue
+        high = [reading for reading in day.blood_pressures if in_alert(reading)]
+        if high:
+            alerts.append(
+                Alert(
+                    triggered_on=day.date,
+                    readings=_bp_readings(day, high),
+                    guide_anchor="high-blood-pressure",
+                    **alert,
+                )
+            )
+    return alerts
+
+
 def _crisis_test(context: _Context):
     """Whether a reading is at or above the crisis line, or None when the line is off."""
     systolic = context.threshold("crisis_systolic")
@@ -937,32 +957,22 @@ def _high_bp_alerts(context: _Context) -> list[Alert]:
                 "profile, which gives a call alert."
             )
         )
-    rule_text = f"{_bp_rule_text(systolic, diastolic)} {source}"
-    alerts = []
-    for day in context.shown_days:
-        high = [reading for reading in day.blood_pressures if is_crisis(reading)]
-        if not high:
-            continue
-        alerts.append(
-            Alert(
-                rule=HIGH_BP,
-                severity=EMERGENCY,
-                title=str(_("Very high blood pressure")),
-                triggered_on=day.date,
-                readings=_bp_readings(day, high),
-                what_to_do=str(
-                    _(
-                        "Sit and rest for 5 minutes, then measure again. If it is still this high, "
-                        "contact your care team now. If you also have chest pain, trouble "
-                        "breathing, weakness, or changes in how you see or speak, call the "
-                        "emergency number."
-                    )
-                ),
-                rule_text=rule_text,
-                guide_anchor="high-blood-pressure",
+    return _bp_alerts(
+        context,
+        is_crisis,
+        rule=HIGH_BP,
+        severity=EMERGENCY,
+        title=str(_("Very high blood pressure")),
+        what_to_do=str(
+            _(
+                "Sit and rest for 5 minutes, then measure again. If it is still this high, "
+                "contact your care team now. If you also have chest pain, trouble "
+                "breathing, weakness, or changes in how you see or speak, call the "
+                "emergency number."
             )
-        )
-    return alerts
+        ),
+        rule_text=f"{_bp_rule_text(systolic, diastolic)} {source}",
+    )
 
 
 def _bp_above_team_number_alerts(context: _Context) -> list[Alert]:
@@ -980,33 +990,23 @@ def _bp_above_team_number_alerts(context: _Context) -> list[Alert]:
             str(_("This is the number your care team set: a reason to call, not an emergency.")),
         ]
     )
-    alerts = []
-    for day in context.shown_days:
-        if is_crisis is not None and any(is_crisis(reading) for reading in day.blood_pressures):
-            continue
-        high = [reading for reading in day.blood_pressures if is_high(reading)]
-        if not high:
-            continue
-        alerts.append(
-            Alert(
-                rule=BP_ABOVE_TEAM_NUMBER,
-                severity=CALL,
-                title=str(_("Blood pressure at or above your care team's number")),
-                triggered_on=day.date,
-                readings=_bp_readings(day, high),
-                what_to_do=str(
-                    _(
-                        "Tell your care team about this reading. Sit and rest for 5 minutes, "
-                        "then measure again and write it down too. If you also have chest pain, "
-                        "trouble breathing, weakness, or changes in how you see or speak, call "
-                        "the emergency number."
-                    )
-                ),
-                rule_text=rule_text,
-                guide_anchor="high-blood-pressure",
+    return _bp_alerts(
+        context,
+        is_high,
+        skip_day=lambda day: is_crisis is not None and any(map(is_crisis, day.blood_pressures)),
+        rule=BP_ABOVE_TEAM_NUMBER,
+        severity=CALL,
+        title=str(_("Blood pressure at or above your care team's number")),
+        what_to_do=str(
+            _(
+                "Tell your care team about this reading. Sit and rest for 5 minutes, "
+                "then measure again and write it down too. If you also have chest pain, "
+                "trouble breathing, weakness, or changes in how you see or speak, call "
+                "the emergency number."
             )
-        )
-    return alerts
+        ),
+        rule_text=rule_text,
+    )
 
 
 def _severe_swelling_alerts(context: _Context) -> list[Alert]:

@@ -35,6 +35,7 @@ from tracker.dates import day_text, span_text
 from tracker.guides import guide_url
 from tracker.models import (
     IMMUNOSUPPRESSING_PURPOSES,
+    SWELLING_FIELDS,
     DoseStep,
     LabKind,
     Paper,
@@ -1041,10 +1042,7 @@ def build_summary(
             "weight_kg",
             "weight_entered",
             "weight_entered_unit",
-            "swelling_face",
-            "swelling_hands",
-            "swelling_belly",
-            "swelling_legs",
+            *SWELLING_FIELDS.values(),
             "foam",
             "dipstick",
             "temperature_c",

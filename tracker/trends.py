@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from tracker import alerts, charts, remission, symptoms, units
 from tracker.models import (
     LAB_SHORT_NAMES,
+    SWELLING_FIELDS,
     DoseStep,
     DoseUnit,
     Frequency,
@@ -137,10 +138,7 @@ def gather(patient: Patient, period: Period) -> TrendData:
     day_rows = patient.diary_days.filter(date__range=(look_back_start, period.end)).values_list(
         "date",
         "weight_kg",
-        "swelling_face",
-        "swelling_hands",
-        "swelling_belly",
-        "swelling_legs",
+        *SWELLING_FIELDS.values(),
         "foam",
         "dipstick",
         "weight_entered",

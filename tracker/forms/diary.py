@@ -135,10 +135,7 @@ class DiaryDayForm(forms.ModelForm):
     class Meta:
         model = DiaryDay
         fields = [
-            "swelling_face",
-            "swelling_hands",
-            "swelling_belly",
-            "swelling_legs",
+            *SWELLING_FIELDS.values(),
             "foam",
             "dipstick",
             "less_urine",

@@ -244,14 +244,6 @@ def whole_number_field(
     )
 
 
-def typed_number_field(label, *, places: int, help_text="", example="70.5"):
-    """A number kept as typed with at most `places` decimals; prefer number_field with
-    column_limits, which also knows the column's digits."""
-    return number_field(
-        label, help_text=help_text, example=example, limits=ColumnLimits(decimal_places=places)
-    )
-
-
 def check_date(patient: Patient, day, field: str, form: forms.Form) -> None:
     """Readings cannot be dated in the future or before the patient's birth."""
     if day is not None and (problem := patient.date_problem(day)):
