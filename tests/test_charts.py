@@ -694,13 +694,49 @@ def test_the_weight_alert_band_runs_from_the_7_day_low_to_the_line():
     root = parse(chart)
     band = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "weight-band")
     pieces = subpaths(band)
-    assert len(pieces) == 14  # a day each
-    top, bottom = (float(n) for n in re.match(r"M\S+ (\S+)h\S+V(\S+)h", pieces[0]).groups())
+    # A steady weight: the same low and line every day, so the 14 days are one shape wall to wall.
+    assert len(pieces) == 1
+    left, top, right, bottom = (
+        float(n) for n in re.match(r"M(\S+) (\S+)H(\S+)V(\S+)H", pieces[0]).groups()
+    )
+    assert right - left == pytest.approx(14 * axis.day_width, abs=0.2)
     scale_per_kg = (bottom - top) / 2  # from 70 (the 7-day low) to 72 (the alert line)
     assert scale_per_kg > 0
+    # A step in the weight splits the band where the 7-day low changes.
+    stepped = [(day, D("70") if day < on(axis, 5) else D("69")) for day, _kg in weights]
+    band = next(
+        p
+        for p in parse(
+            weight_chart(axis, stepped, "kg", alert_limit=charts.Limit(D("2"), "kg"))
+        ).iter(f"{SVG}path")
+        if p.get("class") == "weight-band"
+    )
+    assert len(subpaths(band)) == 2
     assert "shaded band" in chart.summary
     no_limit = parse(weight_chart(axis, weights, "kg"))
     assert not [p for p in no_limit.iter(f"{SVG}path") if p.get("class") == "weight-band"]
+
+
+def test_the_weight_alert_line_is_one_path_broken_only_over_missing_days():
+    axis = period(14)
+    weights = [(on(axis, k) - timedelta(days=7), D("70")) for k in range(21)]
+    limit = charts.Limit(D("2"), "kg")
+
+    def alert_line(points):
+        root = parse(weight_chart(axis, points, "kg", alert_limit=limit))
+        dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray") == "5 3"]
+        assert len(dashed) == 1  # one shape for the whole line, however many days
+        return dashed[0].get("d")
+
+    steady = alert_line(weights)
+    assert re.fullmatch(r"M\S+ \S+H\S+", steady)  # equal days merge into one flat step
+    # A day without a weight breaks the line there (no line is drawn across a missing day).
+    gap = [(day, kg) for day, kg in weights if day != on(axis, 6)]
+    assert steady.count("M") == 1
+    assert alert_line(gap).count("M") == 2
+    # A change in the 7-day low is a step: joined to the day before by a vertical line (L).
+    climbing = [(day, D("70") + D("0.1") * k) for k, (day, _kg) in enumerate(weights)]
+    assert alert_line(climbing).count("L") >= 13
 
 
 def test_upcr_on_a_log_axis_puts_each_tenfold_at_the_same_step():

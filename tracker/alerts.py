@@ -56,6 +56,7 @@ them. The ticked items come from the day form's "Anything else today?" checklist
 alert (CLINICAL.md gives no adult rule).
 """
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -441,6 +442,11 @@ def _weights_in(index: Mapping[date, DayReadings], unit: str) -> dict[date, Deci
     }
 
 
+@functools.cache
+def _days_back(n_days: int) -> tuple[timedelta, ...]:
+    return tuple(timedelta(days=back) for back in range(1, n_days + 1))
+
+
 def _weight_gain(
     index: Mapping[date, DayReadings],
     weights: Mapping[date, Decimal | Fraction],
@@ -451,14 +457,13 @@ def _weight_gain(
     today = weights.get(on)
     if today is None:
         return None
-    earlier = [
-        (weights[day], day)
-        for day in (on - timedelta(days=back) for back in range(1, n_days + 1))
-        if day in weights
-    ]
-    if not earlier:
+    lowest = lowest_on = None
+    for back in _days_back(n_days):  # newest first: of equal lows, the most recent is kept
+        value = weights.get(on - back)
+        if value is not None and (lowest is None or value < lowest):
+            lowest, lowest_on = value, on - back
+    if lowest is None:
         return None
-    lowest, lowest_on = min(earlier, key=lambda item: (item[0], -item[1].toordinal()))
     weight_kg, compared_kg = index[on].weight_kg, index[lowest_on].weight_kg
     return WeightGain(
         on=on,
@@ -794,10 +799,14 @@ def _dipstick_run_alerts(context: _Context, in_run, **alert) -> list[Alert]:
     """An alert (fields in `alert`) on each shown day that ends 3 dipstick days in a row whose
     grades all pass `in_run`, with those readings."""
     alerts = []
+    texts: dict[date, str] = {}  # a day is in up to 3 runs: its reading is written once
     for on in context.shown_dates:
         run = dipstick_run_ending(context.index, on, in_run)
         if run is not None:
-            readings = [_dipstick_reading(day) for day in run]
+            readings = [
+                texts.get(day.date) or texts.setdefault(day.date, _dipstick_reading(day))
+                for day in run
+            ]
             alerts.append(Alert(triggered_on=on, readings=readings, **alert))
     return alerts
 

@@ -941,15 +941,11 @@ def weight_chart(
                 )
             )
     if alert_lines:
-        for run in _segments(list(line_shown), max_gap_days=0):
-            d = []
-            for day in run:
-                x, y = axis.edge(day), scale.y(line_shown[day])
-                d.append(f"{'L' if d else 'M'}{_f(x)} {_f(y)}H{_f(x + axis.day_width)}")
-            body.append(
-                f'<path d="{"".join(d)}" fill="none" stroke="{VERMILLION}" stroke-width="1.5"'
-                ' stroke-dasharray="5 3"/>'
-            )
+        steps = [(day, scale.y(line_shown[day])) for day in line_shown]
+        body.append(
+            f'<path d="{_step_line(axis, steps)}" fill="none" stroke="{VERMILLION}"'
+            ' stroke-width="1.5" stroke-dasharray="5 3"/>'
+        )
     for run in _segments(list(averages), max_gap_days=0):
         if len(run) > 1:
             body.append(
@@ -982,12 +978,41 @@ def _weight_band(
     """The room a weight has before the 7-day rule fires, AGP-style: a light band from each
     day's 7-day low up to its alert line (the dashed line is its labelled top edge), one shape."""
     d = []
-    for day in line_shown:
-        if day not in low_shown:
-            continue
-        x, y_top, y_low = axis.edge(day), scale.y(line_shown[day]), scale.y(low_shown[day])
-        d.append(f"M{_f(x)} {_f(y_top)}h{_f(axis.day_width)}V{_f(y_low)}h{_f(-axis.day_width)}z")
+    for x_start, x_end, (top, low) in _merged_days(
+        axis,
+        [
+            (day, (_f(scale.y(line_shown[day])), _f(scale.y(low_shown[day]))))
+            for day in line_shown
+            if day in low_shown
+        ],
+    ):
+        d.append(f"M{_f(x_start)} {top}H{_f(x_end)}V{low}H{_f(x_start)}z")
     return f'<path class="weight-band" d="{"".join(d)}" fill="{WEIGHT_BAND_FILL}"/>' if d else ""
+
+
+def _merged_days(axis: DateAxis, values: Sequence[tuple[date, object]]):
+    """(x from, x to, value) for runs of consecutive days with the same (drawn) value: a year of
+    day-wide steps becomes the few dozen shapes the eye sees, so the PDF draws what shows, not
+    one shape a day."""
+    merged: list[list] = []
+    for day, value in values:
+        x = axis.edge(day)
+        if merged and merged[-1][2] == value and merged[-1][3] == day - timedelta(days=1):
+            merged[-1][1], merged[-1][3] = x + axis.day_width, day
+        else:
+            merged.append([x, x + axis.day_width, value, day])
+    return [(x_start, x_end, value) for x_start, x_end, value, _day in merged]
+
+
+def _step_line(axis: DateAxis, steps: Sequence[tuple[date, float]]) -> str:
+    """Path data of a day-wide step line (each day a flat step at its value), one path for all
+    runs, a step joined to the next day's by a vertical line and broken over a missing day."""
+    d, last_end = [], None
+    for x_start, x_end, y in _merged_days(axis, [(day, _f(y)) for day, y in steps]):
+        joined = last_end is not None and abs(x_start - last_end) < 0.01
+        d.append(f"{'L' if joined else 'M'}{_f(x_start)} {y}H{_f(x_end)}")
+        last_end = x_end
+    return "".join(d)
 
 
 def _positive_decimal(value) -> Decimal | None:

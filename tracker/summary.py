@@ -253,13 +253,11 @@ def largest_gain(days: Sequence[alerts.DayReadings], period: Period, n_days: int
     the period weighs more than its comparison."""
     index = alerts.by_date(days)
     best = None
-    for on in index:
-        if not period.contains(on):
-            continue
-        looked_at = (on - timedelta(days=back) for back in range(n_days + 1))
-        window = [index[day] for day in looked_at if day in index]
-        gain = alerts.weight_gain_over(window, on, n_days)
-        if gain is not None and gain.gain_kg > 0 and (best is None or gain.gain_kg > best.gain_kg):
+    gains = alerts.weight_gains_over(
+        index.values(), [on for on in index if period.contains(on)], n_days
+    )
+    for gain in gains.values():
+        if gain.gain_kg > 0 and (best is None or gain.gain_kg > best.gain_kg):
             best = gain
     if best is None:
         return None
@@ -1052,10 +1050,11 @@ def build_summary(
             *symptoms.FIELDS,
         )
     )
+    # Plain rows (date, systolic, diastolic): a year of readings builds no model instances.
     pressure_rows = list(
-        patient.blood_pressures.filter(date__range=(start, end)).only(
-            "patient", "date", "time", "systolic", "diastolic"
-        )
+        patient.blood_pressures.filter(date__range=(start, end))
+        .order_by("date", "time", "pk")
+        .values_list("date", "systolic", "diastolic", named=True)
     )
     entered_by = [
         (row["entered_by__name"] or row["entered_by__email"] or _("unknown"), row["days"])
