@@ -114,6 +114,6 @@ def drop_keeping_tail(parent: etree.Element, child: etree.Element) -> None:
 
 
 class FigureExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md):
         # After the inline patterns (priority 20) have made the <img> elements.
         md.treeprocessors.register(FigureProcessor(md), "guide_figures", 5)
