@@ -89,10 +89,14 @@ def lone_figure_name(paragraph: etree.Element) -> str | None:
 
 class FigureProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
+        shown = set()
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 name = lone_figure_name(child)
                 if name:
+                    if name in shown:  # its id, the diary's link target, must be unique
+                        raise FigureError(f"Figure {name!r} is shown twice")
+                    shown.add(name)
                     image = child[0]
                     figure = figure_element(name, image.get("alt", ""), image.get("title", ""))
                     figure.tail = child.tail

@@ -108,6 +108,11 @@ def test_a_figure_needs_both_a_caption_and_a_text_alternative(markdown):
         render_guide(markdown, [])
 
 
+def test_a_diagram_is_shown_once_per_guide_so_its_anchor_is_unique():
+    with pytest.raises(FigureError, match="twice"):
+        render_guide(f"{SWELLING}\n\nText.\n\n{SWELLING}", [])
+
+
 def test_a_lone_image_becomes_a_lazy_figure_sized_from_its_viewbox():
     html = render_guide(f"Before.\n\n{SWELLING}\n\nAfter.", []).html
     [(name, attributes, caption)] = figures_in(html)
