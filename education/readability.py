@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 
 import textstat
 
-BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption"}
+BLOCK_TAGS = {
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption", "figcaption",
+}  # fmt: skip
 SENTENCE_END = (".", "!", "?", ":", ";")
 
 

@@ -13,12 +13,14 @@ import markdown
 import nh3
 from django.urls import reverse
 
+from education.figures import FigureExtension, is_figure_src
 from education.readability import plain_text, reading_grade, word_count
 
-MARKDOWN_EXTENSIONS = ["attr_list", "tables", "sane_lists"]
+MARKDOWN_EXTENSIONS = ["attr_list", "tables", "sane_lists", FigureExtension()]
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "b", "i", "br", "hr",
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "span", "code",
+    "figure", "figcaption", "img",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "class", "aria-describedby"},
@@ -27,9 +29,13 @@ ALLOWED_ATTRIBUTES = {
     "h4": {"id"},
     "span": {"class", "id", "role"},
     "th": {"scope"},
+    "figure": {"class", "id"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
 }
 # Glossary links are not put inside these: a link in a link, or in a heading, helps nobody.
-NO_LINK_INSIDE = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"}
+NO_LINK_INSIDE = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "figcaption"}
+# After sanitising, an image whose address was refused has no src left: drop it whole.
+IMG_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 TAG_RE = re.compile(r"(<[^>]+>)")
 TAG_NAME_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)")
 
@@ -42,14 +48,23 @@ class RenderedGuide:
     words: int
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Images load only the portal's own guide diagrams (SECURITY.md: no outside requests)."""
+    if tag == "img" and attribute == "src" and not is_figure_src(value):
+        return None
+    return value
+
+
 def sanitize(fragment: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
         link_rel=None,
         url_schemes={"https", "mailto", "tel"},
     )
+    return IMG_WITHOUT_SRC_RE.sub("", cleaned)
 
 
 def markdown_to_html(source: str) -> str:

@@ -1,11 +1,13 @@
-"""Public guide pages: index, guide, glossary, search, and a guide as PDF."""
+"""Public guide pages: index, guide, glossary, search, a guide as PDF, and the printable aids."""
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from education.models import TOPICS, GlossaryTerm, Guide
@@ -14,6 +16,35 @@ from education.search import search as run_search
 from fsgs_portal.pdf import GUIDE_STYLESHEETS, pdf_response, render_pdf
 
 LISTING_FIELDS = ("slug", "title", "summary", "topic", "order")
+
+
+@dataclass(frozen=True)
+class PrintableAid:
+    name: str
+    template: str
+    title: str
+
+
+# One-page PDFs to print and keep (issue #16).
+PRINTABLE_AIDS = {
+    aid.name: aid
+    for aid in (
+        PrintableAid(
+            "when-to-call-card", "pdf/aid_when_to_call.html", _("When to call: a card to keep")
+        ),
+        PrintableAid(
+            "swelling-and-dipstick-chart",
+            "pdf/aid_fridge_chart.html",
+            _("Swelling and dipstick: a chart to keep"),
+        ),
+    )
+}
+# The guides that offer them, in the order their links show.
+AIDS_FOR_GUIDE = {
+    "when-to-call": ("when-to-call-card", "swelling-and-dipstick-chart"),
+    "home-monitoring": ("swelling-and-dipstick-chart", "when-to-call-card"),
+}
+PAPERS = ("a4", "letter")
 
 
 def topic_groups(guides):
@@ -38,6 +69,7 @@ def guide_context(slug: str) -> dict:
         "related": [by_slug[slug] for slug in guide.related if slug in by_slug],
         "previous": listing[position - 1] if position > 0 else None,
         "next": listing[position + 1] if position + 1 < len(listing) else None,
+        "aids": [PRINTABLE_AIDS[name] for name in AIDS_FOR_GUIDE.get(guide.slug, ())],
     }
 
 
@@ -53,6 +85,17 @@ def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     context = guide_context(slug)
     document = render_to_string("pdf/guide.html", context, request=request)
     return pdf_response(render_pdf(document, GUIDE_STYLESHEETS), f"fsgs-guide-{slug}.pdf")
+
+
+@login_not_required
+@require_safe
+def printable_aid(request: HttpRequest, name: str) -> HttpResponse:
+    """A one-page aid as PDF, on A4 or (?paper=letter) US Letter."""
+    if name not in PRINTABLE_AIDS:
+        raise Http404("No such printable aid.")
+    paper = request.GET.get("paper") if request.GET.get("paper") in PAPERS else "a4"
+    document = render_to_string(PRINTABLE_AIDS[name].template, {"paper": paper}, request=request)
+    return pdf_response(render_pdf(document, GUIDE_STYLESHEETS), f"fsgs-{name}-{paper}.pdf")
 
 
 @login_not_required

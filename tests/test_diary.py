@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_day, make_patient
-from tracker.guides import MEASURE_ANCHORS
+from tracker.guides import MEASURE_ANCHORS, measure_url
 from tracker.models import BloodPressure, DiaryDay
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_the_page_offers_today_and_links_every_field_to_its_guide(client_for, pa
     page = client_for(owner).get(url(patient)).content.decode()
     assert "Today, Monday 10 March" in page
     for anchor in MEASURE_ANCHORS:
-        assert f'href="/learn/home-monitoring/#{anchor}"' in page, anchor
+        assert f'href="{measure_url(anchor)}"' in page, anchor
     assert f'href="{reverse("patient_edit", kwargs={"pid": patient.public_id})}"' in page
 
 

@@ -263,16 +263,16 @@ def test_an_existing_day_shows_its_values_in_the_patients_units(patient, owner):
 def test_every_field_has_a_how_do_i_measure_this_link(patient):
     form = DiaryDayForm(patient=patient, day=TODAY, instance=DiaryDay())
     for field, anchor in [
-        ("weight", "weight"),
+        ("weight", "figure-weighing"),
         ("foam", "foam"),
-        ("dipstick", "dipstick"),
+        ("dipstick", "figure-dipstick-pads"),
         ("temperature", "temperature"),
         ("less_urine", "urine-amount"),
         ("medicines_taken", "medicines"),
     ]:
         assert f'href="/learn/home-monitoring/#{anchor}"' in form[field].help_text, field
     form = BloodPressureForm(patient=patient, day=TODAY)
-    assert 'href="/learn/home-monitoring/#blood-pressure"' in form["time"].help_text
+    assert 'href="/learn/home-monitoring/#figure-blood-pressure-position"' in form["time"].help_text
 
 
 # Blood pressure ----------------------------------------------------------------------------------

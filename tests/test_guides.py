@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.guides import guide_url, help_with_link, measure_link
+from tracker.guides import MEASURE_ANCHORS, guide_url, help_with_link, measure_link, measure_url
 
 
 def test_guide_urls_are_plain_paths_with_an_anchor():
@@ -11,11 +11,24 @@ def test_guide_urls_are_plain_paths_with_an_anchor():
 
 
 def test_each_measure_link_has_its_own_accessible_name():
-    link = measure_link("dipstick", "dipstick")
+    link = measure_link("foam", "foam")
     assert link == (
-        '<a href="/learn/home-monitoring/#dipstick">How do I measure this?'
-        '<span class="visually-hidden"> (dipstick)</span></a>'
+        '<a href="/learn/home-monitoring/#foam">How do I measure this?'
+        '<span class="visually-hidden"> (foam)</span></a>'
     )
+
+
+def test_fields_measured_by_a_picture_land_on_the_picture():
+    """Issue #16: the diary's link goes straight to the diagram in home-monitoring."""
+    assert measure_url("swelling") == "/learn/home-monitoring/#figure-swelling-grades"
+    assert measure_url("dipstick") == "/learn/home-monitoring/#figure-dipstick-pads"
+    assert measure_url("weight") == "/learn/home-monitoring/#figure-weighing"
+    assert measure_url("blood-pressure") == (
+        "/learn/home-monitoring/#figure-blood-pressure-position"
+    )
+    assert measure_url("temperature") == "/learn/home-monitoring/#temperature"
+    assert 'href="/learn/home-monitoring/#figure-dipstick-pads"' in measure_link("dipstick", "x")
+    assert len({measure_url(anchor) for anchor in MEASURE_ANCHORS}) == len(MEASURE_ANCHORS)
 
 
 def test_help_text_is_escaped_and_the_link_is_not():

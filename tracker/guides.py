@@ -19,6 +19,14 @@ MEASURE_ANCHORS = (
     "urine-amount",
     "medicines",
 )
+# Fields measured by following a picture: their link lands on the diagram in that section
+# (education renders `figures/<name>.svg` as <figure id="figure-<name>">).
+MEASURE_FIGURES = {
+    "weight": "weighing",
+    "swelling": "swelling-grades",
+    "dipstick": "dipstick-pads",
+    "blood-pressure": "blood-pressure-position",
+}
 
 
 def guide_url(slug: str, anchor: str = "") -> str:
@@ -26,14 +34,20 @@ def guide_url(slug: str, anchor: str = "") -> str:
     return f"/learn/{slug}/#{anchor}" if anchor else f"/learn/{slug}/"
 
 
+def measure_url(anchor: str) -> str:
+    """Where a field's "How do I measure this?" goes: its diagram, else its section."""
+    if anchor not in MEASURE_ANCHORS:
+        raise ValueError(f"No home-monitoring section {anchor!r}.")
+    figure = MEASURE_FIGURES.get(anchor)
+    return guide_url(HOME_MONITORING, f"figure-{figure}" if figure else anchor)
+
+
 def measure_link(anchor: str, what: str) -> str:
     """A "How do I measure this?" link to the home-monitoring guide; `what` names the field for
     screen readers, so links to different sections do not share one accessible name."""
-    if anchor not in MEASURE_ANCHORS:
-        raise ValueError(f"No home-monitoring section {anchor!r}.")
     return format_html(
         '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>',
-        guide_url(HOME_MONITORING, anchor),
+        measure_url(anchor),
         _("How do I measure this?"),
         what,
     )
