@@ -134,3 +134,57 @@ def table_of_contents(body_html: str) -> list[tuple[str, str]]:
         (anchor, html.unescape(re.sub(r"<[^>]+>", "", title)))
         for anchor, title in HEADING_RE.findall(body_html)
     ]
+
+
+# Print mode and visit questions ------------------------------------------------------------------
+# A glossary link as link_glossary writes it (attributes in any order, as nh3 may reorder them).
+TERM_WITH_DEFINITION_RE = re.compile(
+    r'<a [^>]*class="term"[^>]*>(?P<word>.*?)</a>'
+    r'<span [^>]*class="term-def"[^>]*>(?P<definition>.*?)</span>',
+    re.DOTALL,
+)
+# The section under the heading with id "visit-questions", up to the next section heading.
+VISIT_QUESTIONS_RE = re.compile(r'<h2 id="visit-questions">.*?(?=<h2 |\Z)', re.DOTALL)
+QUESTION_LIST_RE = re.compile(r"<ul>.*?</ul>", re.DOTALL)
+LIST_ITEM_RE = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+
+
+def define_terms_for_print(body_html: str) -> str:
+    """Paper has no hover: the first use of each glossary term (the one that is linked) keeps
+    its word and gets its definition in brackets right after it, as plain text."""
+
+    def in_brackets(match):
+        definition = match.group("definition").strip()
+        return f'{match.group("word")} <span class="term-print">({definition})</span>'
+
+    return TERM_WITH_DEFINITION_RE.sub(in_brackets, body_html)
+
+
+def _text_of(fragment: str) -> str:
+    without_definitions = TERM_WITH_DEFINITION_RE.sub(r"\g<word>", fragment)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", without_definitions).split()))
+
+
+@dataclass(frozen=True)
+class GuidePart:
+    """A piece of a guide body: HTML as it is, or a list of questions to offer one by one."""
+
+    html: str = ""
+    questions: tuple[str, ...] = ()
+
+
+def split_visit_questions(body_html: str) -> list[GuidePart]:
+    """The body cut so that each list in its "questions for your visit" section stands alone
+    (the page offers each question with an "add to my questions" button); one HTML part when
+    the guide has no such section."""
+    section = VISIT_QUESTIONS_RE.search(body_html)
+    if section is None:
+        return [GuidePart(html=body_html)]
+    parts, position = [], 0
+    for found in QUESTION_LIST_RE.finditer(body_html, section.start(), section.end()):
+        questions = tuple(_text_of(item) for item in LIST_ITEM_RE.findall(found.group(0)))
+        parts.append(GuidePart(html=body_html[position : found.start()]))
+        parts.append(GuidePart(questions=questions))
+        position = found.end()
+    parts.append(GuidePart(html=body_html[position:]))
+    return [part for part in parts if part.html or part.questions]

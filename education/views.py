@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from education.models import TOPICS, GlossaryTerm, Guide
-from education.rendering import table_of_contents
+from education.rendering import define_terms_for_print, split_visit_questions, table_of_contents
 from education.search import search as run_search
 from fsgs_portal.pdf import GUIDE_STYLESHEETS, pdf_response, render_pdf
 
@@ -76,13 +76,16 @@ def guide_context(slug: str) -> dict:
 @login_not_required
 @require_safe
 def guide(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "education/guide.html", guide_context(slug))
+    context = guide_context(slug)
+    context["parts"] = split_visit_questions(context["guide"].body_html)
+    return render(request, "education/guide.html", context)
 
 
 @login_not_required
 @require_safe
 def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     context = guide_context(slug)
+    context["print_body"] = define_terms_for_print(context["guide"].body_html)
     document = render_to_string("pdf/guide.html", context, request=request)
     return pdf_response(render_pdf(document, GUIDE_STYLESHEETS), f"fsgs-guide-{slug}.pdf")
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import frontmatter
 import pytest
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -18,8 +17,6 @@ from education.figures import FigureError, figure_file, figure_url
 from education.loader import CONTENT_DIR
 from education.models import Guide
 from education.rendering import render_guide, sanitize
-from education.views import guide_context
-from fsgs_portal.pdf import GUIDE_STYLESHEETS, render_pdf
 from tests.test_pdf_structure import flat, structure, tags
 from tracker.guides import HOME_MONITORING, MEASURE_FIGURES
 
@@ -212,13 +209,10 @@ def test_the_guide_page_shows_the_figures_lazy_loaded(client, figure_guide):
 
 
 def test_the_guide_pdf_draws_each_figure_with_its_caption_and_text_alternative(
-    figure_guide, caplog
+    client, figure_guide, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        pdf = render_pdf(
-            render_to_string("pdf/guide.html", guide_context(figure_guide.slug)),
-            GUIDE_STYLESHEETS,
-        )
+        pdf = client.get(reverse("education:guide_pdf", kwargs={"slug": figure_guide.slug})).content
     assert not [record.getMessage() for record in caplog.records if record.levelno >= 30]
     text = flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
     assert "Swelling grades 0 to 3: press, lift, look" in text
@@ -238,7 +232,6 @@ def test_the_guide_pdf_draws_each_figure_with_its_caption_and_text_alternative(
 # The diary lands on the picture ------------------------------------------------------------------
 
 MEASURED_WITH_A_PICTURE = set(MEASURE_FIGURES.values())
-NOT_YET_IN_THE_GUIDE = not (CONTENT_DIR / f"{HOME_MONITORING}.md").read_text().count("figures/")
 
 
 def test_the_diary_links_name_diagrams_that_exist():
@@ -246,11 +239,6 @@ def test_the_diary_links_name_diagrams_that_exist():
         assert figure_file(name) is not None, name
 
 
-@pytest.mark.xfail(
-    NOT_YET_IN_THE_GUIDE,
-    reason="home-monitoring.md gets its figures from the guide-text branch (issue #16 part B)",
-    strict=True,
-)
 def test_home_monitoring_shows_every_picture_the_diary_links_to(guides):
     html = Guide.objects.get(slug=HOME_MONITORING).body_html
     assert {name for name, _a, _c in figures_in(html)} >= MEASURED_WITH_A_PICTURE
