@@ -192,33 +192,31 @@
     if (form === dayForm()) keep(form);
   });
 
-  // The worker sent waiting days: the page of a sent day is loaded again, with what is saved.
+  // The worker sent waiting days. If one is this page's day, the form is loaded again with
+  // what is saved now: the day as sent, or (a conflict) the other version beside this one.
   navigator.serviceWorker.addEventListener("message", function (event) {
     var data = event.data || {};
     if (data.type !== "fsgs-replayed") return;
     var form = dayForm();
-    var sentHere = data.outcome.sent.filter(function (entry) {
+    var outcome = data.outcome;
+    var here = outcome.sent.concat(outcome.problems).filter(function (entry) {
       return form && entry.url === form.getAttribute("data-day-url");
     })[0];
-    var done = document.querySelector("#page-status");
-    if (sentHere && window.htmx) {
-      window.htmx
-        .ajax("GET", location.pathname, {
-          target: form.getAttribute("hx-target"),
-          swap: "outerHTML",
-        })
-        .then(function () {
-          say(text("sent", sentHere.label));
-        });
-    }
-    if (done && data.outcome.sent.length) {
-      done.textContent = data.outcome.sent
+    var sentHere = here && outcome.sent.indexOf(here) >= 0;
+    var status = document.querySelector("#page-status");
+    if (status && outcome.sent.length) {
+      status.textContent = outcome.sent
         .map(function (entry) {
           return text("sent", entry.label);
         })
         .join(" ");
     }
-    render();
+    if (!here || !window.htmx) return render();
+    window.htmx
+      .ajax("GET", location.pathname, { target: form.getAttribute("hx-target"), swap: "outerHTML" })
+      .then(function () {
+        if (sentHere) say(text("sent", here.label));
+      });
   });
 
   document.addEventListener("htmx:afterSettle", render);
