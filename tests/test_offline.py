@@ -172,7 +172,7 @@ def test_today_s_form_names_its_day_page_so_an_offline_save_is_kept_for_that_day
 def test_the_offline_marks_are_hidden_without_javascript(client_for, owner, patient):
     url = reverse("diary_day", kwargs={"pid": patient.public_id, "day": date(2025, 3, 3)})
     html = client_for(owner).get(url).content.decode()
-    for mark in ("data-offline-banner", "data-offline-waiting", "data-offline-conflict"):
+    for mark in ("data-offline-notice", "data-offline-waiting", "data-offline-conflict"):
         tag = re.search(rf"<[^>]*{mark}[^>]*>", html).group(0)
         assert " hidden" in tag, mark
 

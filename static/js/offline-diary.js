@@ -66,28 +66,41 @@
     status.appendChild(paragraph);
   }
 
+  function optionText(select, value) {
+    var option = Array.prototype.filter.call(select.options, function (item) {
+      return item.value === value;
+    })[0];
+    return option ? option.textContent : value;
+  }
+
   // What the person saved offline, as label and value, read from the form's own labels.
   function describe(form, fields) {
     var list = [];
+    var named = {};
+    fields.forEach(function (field) {
+      named[field[0]] = field[1];
+    });
     fields.forEach(function (field) {
       var element = form.elements[field[0]];
       if (!element || field[1] === "" || field[0] === "version" || /-FORMS$/.test(field[0])) return;
+      if (/_unit$/.test(field[0])) return; // shown with its number
+      var unit = form.elements[field[0] + "_unit"];
       if (element.length && !element.options) element = element[0];
       var label = element.id && form.querySelector('label[for="' + element.id + '"]');
       var group = element.closest("fieldset");
       var name = element.type === "radio" && group ? group.querySelector("legend") : label;
       var value = field[1];
       if (element.options) {
-        var option = Array.prototype.filter.call(element.options, function (item) {
-          return item.value === field[1];
-        })[0];
-        value = option ? option.textContent : value;
+        value = optionText(element, field[1]);
       } else if (element.type === "radio") {
         var chosen = form.querySelector('input[name="' + field[0] + '"][value="' + field[1] + '"]');
         var chosenLabel = chosen && form.querySelector('label[for="' + chosen.id + '"]');
         value = chosenLabel ? chosenLabel.textContent : value;
       } else if (element.type === "checkbox") {
         value = "✓";
+      }
+      if (unit && unit.options && named[field[0] + "_unit"]) {
+        value += " " + optionText(unit, named[field[0] + "_unit"]);
       }
       if (name) list.push([name.textContent.trim(), value.trim()]);
     });
@@ -218,6 +231,13 @@
         if (sentHere) say(text("sent", here.label));
       });
   });
+
+  function showConnection() {
+    marks.querySelector("[data-offline-notice]").hidden = navigator.onLine;
+  }
+  window.addEventListener("online", showConnection);
+  window.addEventListener("offline", showConnection);
+  showConnection();
 
   document.addEventListener("htmx:afterSettle", render);
   render();

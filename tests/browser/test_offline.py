@@ -61,6 +61,17 @@ def go_offline(page):
     page.wait_for_function("() => !navigator.onLine")
 
 
+def log_day_offline(page, path, weight):
+    """Open the day form at `path` online (so it is kept), reload it offline, save a weight."""
+    open_through_worker(page, path)
+    go_offline(page)
+    page.reload()
+    assert page.get_by_text("You are offline.").is_visible()
+    page.locator("#id_weight").fill(weight)
+    page.locator("#save-day").click()
+    page.get_by_text("Saved on this device and waiting to send").wait_for()
+
+
 def waiting_entries(page):
     return page.evaluate(
         """() => new Promise((resolve) => {
@@ -111,13 +122,7 @@ def test_save_all_guides_then_open_one_never_opened_offline(page, live_server, g
 def test_a_day_logged_offline_waits_then_is_saved_when_back_online(page, diary):
     user, patient = diary
     log_in(page, user)
-    open_through_worker(page, f"/patients/{patient.public_id}/diary/")
-    go_offline(page)
-    page.reload()
-    assert page.get_by_text("You are offline.").is_visible()
-    page.locator("#id_weight").fill("72.4")
-    page.locator("#save-day").click()
-    page.get_by_text("Saved on this device and waiting to send").wait_for()
+    log_day_offline(page, f"/patients/{patient.public_id}/diary/", "72.4")
     assert page.locator("[data-offline-waiting] li").inner_text().endswith(": waiting to send")
     assert [entry["status"] for entry in waiting_entries(page)] == ["waiting"]
     assert not patient.diary_days.filter(date=patient.today()).exists()
@@ -130,6 +135,7 @@ def test_a_day_logged_offline_waits_then_is_saved_when_back_online(page, diary):
     assert (day.weight_kg, day.entered_by) == (D("72.400"), user)
     page.get_by_text("Sent the entry for").first.wait_for()
     assert waiting_entries(page) == []
+    assert not page.get_by_text("You are offline.").is_visible()
     screenshot(page, "diary-sent")
 
 
@@ -137,12 +143,7 @@ def test_a_day_changed_on_the_server_meanwhile_shows_both_versions(page, diary):
     user, patient = diary
     yesterday = patient.today() - timedelta(days=1)
     log_in(page, user)
-    open_through_worker(page, f"/patients/{patient.public_id}/diary/{yesterday:%Y-%m-%d}/")
-    go_offline(page)
-    page.reload()
-    page.locator("#id_weight").fill("71.6")
-    page.locator("#save-day").click()
-    page.get_by_text("Saved on this device and waiting to send").wait_for()
+    log_day_offline(page, f"/patients/{patient.public_id}/diary/{yesterday:%Y-%m-%d}/", "71.6")
     # Meanwhile a caregiver saves the same day from another device.
     DiaryDay.objects.filter(patient=patient, date=yesterday).update(
         weight_kg=D("69.3"), version=F("version") + 1
@@ -168,12 +169,7 @@ def test_log_out_clears_the_waiting_day_and_every_stored_page(
 ):
     user, patient = diary
     log_in(page, user)
-    open_through_worker(page, f"/patients/{patient.public_id}/diary/")
-    go_offline(page)
-    page.reload()
-    page.locator("#id_weight").fill("73.0")
-    page.locator("#save-day").click()
-    page.get_by_text("Saved on this device and waiting to send").wait_for()
+    log_day_offline(page, f"/patients/{patient.public_id}/diary/", "73.0")
     # Back online, but the server cannot take the day yet: it keeps waiting.
     monkeypatch.setattr(diary_views, "save_day", lambda *args: diary_views.HttpResponse(status=503))
     page.context.set_offline(False)
@@ -184,7 +180,8 @@ def test_log_out_clears_the_waiting_day_and_every_stored_page(
     page.get_by_role("button", name="Show or hide the menu").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.evaluate("() => indexedDB.databases().then((all) => all.map((db) => db.name))") == []
+    databases = page.evaluate("() => indexedDB.databases().then((all) => all.map((db) => db.name))")
+    assert databases == []
     stored = page.evaluate("() => caches.keys()")
     assert [name for name in stored if not name.startswith("fsgs-static-")] == []
     assert not patient.diary_days.filter(date=patient.today()).exists()
