@@ -56,6 +56,19 @@
     });
   }
 
+  // Forms that show no saved state: a stored copy of the page, or one filled with waiting
+  // values. A day the server did not take is shown beside a fresh form, never one of these.
+  var notFresh = new WeakSet();
+  if (document.documentElement.hasAttribute("data-saved-copy") && dayForm()) {
+    notFresh.add(dayForm());
+  }
+
+  function reloadForm(form, then) {
+    window.htmx
+      .ajax("GET", location.pathname, { target: form.getAttribute("hx-target"), swap: "outerHTML" })
+      .then(then);
+  }
+
   function say(line) {
     var status = document.querySelector("#save-status");
     if (!status) return;
@@ -163,10 +176,15 @@
           queue.remove(entry.id); // saved from this form since, with the values put back in it
         } else if (entry.status === "waiting") {
           fillForm(form, entry.fields, false);
+          notFresh.add(form);
           say(text("queued"));
-        } else if (entry.status === "conflict" && navigator.onLine) {
+        } else if (!navigator.onLine || !window.htmx) {
+          return;
+        } else if (notFresh.has(form)) {
+          reloadForm(form); // then this runs again, beside what is saved now
+        } else if (entry.status === "conflict") {
           showConflict(form, entry);
-        } else if (entry.status === "invalid" && navigator.onLine) {
+        } else if (entry.status === "invalid") {
           resend(entry);
         }
       });
@@ -225,11 +243,9 @@
         .join(" ");
     }
     if (!here || !window.htmx) return render();
-    window.htmx
-      .ajax("GET", location.pathname, { target: form.getAttribute("hx-target"), swap: "outerHTML" })
-      .then(function () {
-        if (sentHere) say(text("sent", here.label));
-      });
+    reloadForm(form, function () {
+      if (sentHere) say(text("sent", here.label));
+    });
   });
 
   function showConnection() {

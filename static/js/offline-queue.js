@@ -9,10 +9,12 @@
   var DB = "fsgs-offline";
   var STORE = "waiting";
 
-  function open() {
+  // Only a save creates the database: reading or sending after log-out must not bring it back.
+  function open(create) {
     return new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB, 1);
       request.onupgradeneeded = function () {
+        if (!create) return request.transaction.abort();
         request.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
       };
       request.onsuccess = function () {
@@ -25,8 +27,8 @@
   }
 
   // One transaction; the connection closes after it, so log-out can delete the database.
-  function run(mode, work) {
-    return open().then(function (db) {
+  function run(mode, work, create) {
+    return open(create).then(function (db) {
       return new Promise(function (resolve, reject) {
         var transaction = db.transaction(STORE, mode);
         var request = work(transaction.objectStore(STORE));
@@ -46,19 +48,25 @@
   function all() {
     return run("readonly", function (store) {
       return store.getAll();
+    }).catch(function () {
+      return []; // no database: nothing waits
     });
   }
 
   function put(entry) {
-    return run("readwrite", function (store) {
-      return store.put(entry);
-    });
+    return run(
+      "readwrite",
+      function (store) {
+        return store.put(entry);
+      },
+      true
+    );
   }
 
   function remove(id) {
     return run("readwrite", function (store) {
       return store.delete(id);
-    });
+    }).catch(function () {});
   }
 
   // A second save of the same day replaces the first one, in its place in the line.

@@ -62,7 +62,8 @@
     });
   });
 
-  if (document.documentElement.hasAttribute("data-saved-copy")) {
+  var savedCopy = document.documentElement.hasAttribute("data-saved-copy");
+  if (savedCopy) {
     document.querySelectorAll("[data-offline-banner]").forEach(function (banner) {
       banner.hidden = false;
     });
@@ -94,7 +95,8 @@
   }
 
   navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" }).then(function () {
-    if (!signedIn) tellWorker({ type: "signed-out" });
+    // A saved guide is always the signed-out page: it says nothing about this session.
+    if (!signedIn && !savedCopy) tellWorker({ type: "signed-out" });
     sendWaiting();
   });
   window.addEventListener("online", sendWaiting);

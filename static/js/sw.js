@@ -1,6 +1,6 @@
 // The portal's service worker (issue #15), served at /sw.js by fsgs_portal.views.service_worker,
 // which fills in the quoted __PLACEHOLDERS__ with this release's static URLs.
-// - Static files (hashed names): cache first.
+// - Static files: cache first when the name is hashed, else network first.
 // - Guides, the guide index and the glossary: from the network, a copy kept for offline; the
 //   copy is always the signed-out page, so no name from the menu is stored with it.
 // - The diary form pages, while signed in: from the network, a copy kept for offline. No other
@@ -20,6 +20,7 @@ var GUIDE_PAGE = /^(\/[a-z]{2}(-[a-z]+)?)?\/learn\/([\w-]+\/)?$/;
 var NOT_GUIDES = /\/learn\/search\/$/;
 var DIARY_PAGE = /^\/patients\/[\w-]{12}\/diary\/(\d{4}-\d{2}-\d{2}\/)?$/;
 var DIARY_HOME = "/diary/";
+var HASHED = /\.[0-9a-f]{12}\.[\w]+$/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -135,17 +136,28 @@ function networkThenCopy(event, store, cacheName) {
   );
 }
 
-function cacheFirst(event) {
+// A hashed name (whitenoise's manifest storage) never changes content: stored copy first.
+// Unhashed names (a developer's checkout) may change: network first, the stored copy offline.
+function staticFile(event) {
+  var request = event.request;
+  var hashed = HASHED.test(new URL(request.url).pathname);
   event.respondWith(
     caches.open(STATIC_CACHE).then(function (cache) {
-      return cache.match(event.request).then(function (stored) {
-        return (
-          stored ||
-          fetch(event.request).then(function (response) {
-            if (usable(response)) cache.put(event.request, response.clone());
-            return response;
-          })
-        );
+      function fetchAndStore() {
+        return fetch(request).then(function (response) {
+          if (usable(response)) cache.put(request, response.clone());
+          return response;
+        });
+      }
+      if (!hashed) {
+        return fetchAndStore().catch(function () {
+          return cache.match(request).then(function (stored) {
+            return stored || Response.error();
+          });
+        });
+      }
+      return cache.match(request).then(function (stored) {
+        return stored || fetchAndStore();
       });
     })
   );
@@ -159,7 +171,7 @@ self.addEventListener("fetch", function (event) {
     if (url.pathname === LOGOUT) event.waitUntil(Promise.all([clearPrivate(), FsgsQueue.clear()]));
     return;
   }
-  if (url.pathname.indexOf(STATIC_PREFIX) === 0) return cacheFirst(event);
+  if (url.pathname.indexOf(STATIC_PREFIX) === 0) return staticFile(event);
   if (request.mode !== "navigate") return; // htmx partials and downloads pass by
   if (GUIDE_PAGE.test(url.pathname) && !NOT_GUIDES.test(url.pathname)) {
     return networkThenCopy(event, storeGuide, GUIDES_CACHE);

@@ -1,8 +1,8 @@
 """Offline in a real browser (issue #15), with Playwright's offline mode: a guide opens again
 without a connection; a day logged offline waits on the device and is saved when the connection
-returns; a day changed on the server meanwhile shows both versions and loses neither; log-out
-clears every stored day and page. Screenshots of the offline states go to /work/notes/ when
-that folder exists (the lead's notes)."""
+returns; a day changed on the server meanwhile shows both versions and loses neither; a value
+the server refuses comes back on the day's form; log-out clears every stored day and page.
+Screenshots of the offline states go to /work/notes/ when that folder exists (the lead's notes)."""
 
 import time
 from datetime import timedelta
@@ -122,7 +122,14 @@ def test_save_all_guides_then_open_one_never_opened_offline(page, live_server, g
 def test_a_day_logged_offline_waits_then_is_saved_when_back_online(page, diary):
     user, patient = diary
     log_in(page, user)
-    log_day_offline(page, f"/patients/{patient.public_id}/diary/", "72.4")
+    open_through_worker(page, "/learn/symptoms/")
+    diary_path = f"/patients/{patient.public_id}/diary/"
+    log_day_offline(page, diary_path, "72.4")
+    # A saved guide is the signed-out page: reading it offline keeps the diary's copy.
+    page.goto("/learn/symptoms/")
+    assert page.locator("[data-offline-banner]").is_visible()
+    page.goto(diary_path)
+    assert page.locator("#id_weight").input_value() == "72.4"  # the waiting day, shown again
     assert page.locator("[data-offline-waiting] li").inner_text().endswith(": waiting to send")
     assert [entry["status"] for entry in waiting_entries(page)] == ["waiting"]
     assert not patient.diary_days.filter(date=patient.today()).exists()
@@ -162,6 +169,20 @@ def test_a_day_changed_on_the_server_meanwhile_shows_both_versions(page, diary):
     page.get_by_role("button", name="Use what I saved on this device").click()
     assert wait_for(lambda: patient.diary_days.get(date=yesterday).weight_kg == D("71.600"))
     assert waiting_entries(page) == []
+
+
+def test_a_value_the_server_refuses_comes_back_on_the_day_s_form(page, diary):
+    user, patient = diary
+    log_in(page, user)
+    log_day_offline(page, f"/patients/{patient.public_id}/diary/", "4000")
+    page.context.set_offline(False)
+    weight = page.locator("#id_weight.is-invalid")
+    weight.wait_for()
+    assert weight.input_value() == "4000"
+    assert "Nothing was saved" in page.locator("#save-status").inner_text()
+    assert not patient.diary_days.filter(date=patient.today()).exists()
+    assert waiting_entries(page) == []
+    screenshot(page, "refused-value")
 
 
 def test_log_out_clears_the_waiting_day_and_every_stored_page(
