@@ -226,6 +226,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The web app manifest (static/manifest.webmanifest); the service worker itself is a
+        # script from this origin, allowed by script-src (worker-src falls back to it).
+        "manifest-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

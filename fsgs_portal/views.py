@@ -1,9 +1,17 @@
-"""Project-wide pages: home and health check."""
+"""Project-wide pages: home, health check and the service worker."""
 
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -36,3 +44,50 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# The shell a page needs offline, stored when the service worker installs: the first page a
+# person opens has loaded these before the worker controlled it, so it never saw them.
+OFFLINE_SHELL = [
+    "vendor/bootstrap/css/bootstrap.min.css",
+    "css/portal.css",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "django_htmx/htmx-2.min.js",
+    "vendor/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-400-normal.woff2",
+    "vendor/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2",
+    "img/favicon.svg",
+    "js/offline.js",
+    "js/offline-queue.js",
+    "js/offline-diary.js",
+    "js/unsaved.js",
+    "js/day-form.js",
+]
+
+
+def service_worker_source() -> str:
+    """static/js/sw.js with this release's hashed static URLs put in its placeholders; the
+    version (a hash of the result) changes whenever one of them does, so browsers update."""
+    source = Path(finders.find("js/sw.js")).read_text(encoding="utf-8")
+    config = {
+        # importScripts: the push listeners (issue #14), then the diary queue the pages share.
+        "__PUSH_SCRIPT__": static("js/sw-push.js"),
+        "__QUEUE_SCRIPT__": static("js/offline-queue.js"),
+        "__SHELL__": [static(name) for name in OFFLINE_SHELL],
+        "__STATIC_PREFIX__": settings.STATIC_URL,
+        "__LOGOUT__": reverse("logout"),
+    }
+    for placeholder, value in config.items():
+        source = source.replace(f'"{placeholder}"', json.dumps(value))
+    version = hashlib.sha256(source.encode()).hexdigest()[:12]
+    return source.replace('"__VERSION__"', json.dumps(version))
+
+
+@login_not_required
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the site root so its scope is every page. Browsers check it
+    for a new version on each visit: no-cache makes them ask the server every time."""
+    response = HttpResponse(service_worker_source(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -14,6 +14,7 @@ EXPECTED_CSP = {
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
+    "manifest-src 'self'",  # the web app manifest (issue #15)
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

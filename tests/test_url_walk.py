@@ -10,6 +10,7 @@ PUBLIC = {
     "home",
     "healthz",
     "robots_txt",
+    "service_worker",  # /sw.js: the same static script for everyone (issue #15)
     "signup",
     "signup_done",  # the same "check your email" page for every address
     "email_confirm",  # a token in the path; wrong or used: 404
