@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("learn/", include("education.urls")),
     path("accounts/", include("fsgs_portal.accounts.urls")),
     path("i18n/setlang/", login_not_required(redirects.set_language), name="set_language"),

@@ -1,5 +1,6 @@
-"""Project-wide pages: home and health check."""
+"""Project-wide pages: home, health check, robots.txt and the service worker."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -36,3 +37,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """static/js/sw.js at the site's root, so it may control every page (scope "/"). Never
+    cached: browsers check it for updates, and a stale worker would keep old code running."""
+    script = (settings.BASE_DIR / "static" / "js" / "sw.js").read_text(encoding="utf-8")
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

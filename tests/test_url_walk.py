@@ -10,6 +10,7 @@ PUBLIC = {
     "home",
     "healthz",
     "robots_txt",
+    "service_worker",  # /sw.js: a script, for every visitor
     "signup",
     "signup_done",  # the same "check your email" page for every address
     "email_confirm",  # a token in the path; wrong or used: 404
