@@ -13,6 +13,7 @@ The path decides the answer: /gone/… 410, /missing/… 404, /broken/… 500, a
 import base64
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ANSWERS = {"gone": 410, "missing": 404, "broken": 500}
+# Words and numbers that would tell a lock screen something about someone's health.
+HEALTH_WORDS = re.compile(
+    r"\d|kg|lb|mg|mmhg|weight|swell|foam|dipstick|protein|upcr|prednis|steroid|dose|blood|relapse|fever",
+    re.IGNORECASE,
+)
 
 
 def base64url(data: bytes) -> str:

@@ -3,7 +3,6 @@ payload is decrypted with the subscription's own keys, and the service's answers
 happens to each subscription."""
 
 import base64
-import re
 import socket
 from io import StringIO
 
@@ -14,7 +13,7 @@ from py_vapid import Vapid
 
 from fsgs_portal.management.commands.vapid_keys import new_vapid_keys
 from tests.factories import make_user
-from tests.push_service import FakeDevice, FakePushService
+from tests.push_service import HEALTH_WORDS, FakeDevice, FakePushService
 from tracker.models import PushSubscription
 from tracker.push import (
     PUSH_TTL_SECONDS,
@@ -26,11 +25,6 @@ from tracker.push import (
 
 pytestmark = pytest.mark.django_db
 
-# Words and numbers that would tell a lock screen something about someone's health.
-HEALTH_WORDS = re.compile(
-    r"\d|kg|lb|mg|mmhg|weight|swell|foam|dipstick|protein|upcr|prednis|steroid|dose|blood|relapse|fever",
-    re.IGNORECASE,
-)
 MESSAGE = {"title": "Time for Pat's diary", "body": "Tap to fill in today.", "url": "/diary/"}
 
 

@@ -8,8 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fsgs_portal.management.commands.vapid_keys import new_vapid_keys
-from tests.push_service import FakeDevice, FakePushService
-from tests.test_push import HEALTH_WORDS
+from tests.push_service import HEALTH_WORDS, FakeDevice, FakePushService
 from tracker.models import PushSubscription
 
 pytestmark = pytest.mark.django_db
