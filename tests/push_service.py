@@ -22,6 +22,8 @@ import http_ece
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from fsgs_portal.management.commands.vapid_keys import new_vapid_keys
+
 ANSWERS = {"gone": 410, "missing": 404, "broken": 500}
 # Words and numbers that would tell a lock screen something about someone's health.
 HEALTH_WORDS = re.compile(
@@ -32,6 +34,15 @@ HEALTH_WORDS = re.compile(
 
 def base64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def use_new_vapid_keys(settings) -> str:
+    """Turn push on with a new key pair (pytest-django's `settings`); the public key."""
+    public, private = new_vapid_keys()
+    settings.VAPID_PUBLIC_KEY = public
+    settings.VAPID_PRIVATE_KEY = private
+    settings.VAPID_SUBJECT = "mailto:push@example.org"
+    return public
 
 
 @dataclass

@@ -11,9 +11,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.management import call_command
 from py_vapid import Vapid
 
-from fsgs_portal.management.commands.vapid_keys import new_vapid_keys
 from tests.factories import make_user
-from tests.push_service import HEALTH_WORDS, FakeDevice, FakePushService
+from tests.push_service import HEALTH_WORDS, FakeDevice, FakePushService, use_new_vapid_keys
 from tracker.models import PushSubscription
 from tracker.push import (
     PUSH_TTL_SECONDS,
@@ -30,11 +29,7 @@ MESSAGE = {"title": "Time for Pat's diary", "body": "Tap to fill in today.", "ur
 
 @pytest.fixture
 def vapid(settings):
-    public, private = new_vapid_keys()
-    settings.VAPID_PUBLIC_KEY = public
-    settings.VAPID_PRIVATE_KEY = private
-    settings.VAPID_SUBJECT = "mailto:push@example.org"
-    return public
+    return use_new_vapid_keys(settings)
 
 
 @pytest.fixture

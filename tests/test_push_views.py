@@ -7,8 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fsgs_portal.management.commands.vapid_keys import new_vapid_keys
-from tests.push_service import HEALTH_WORDS, FakeDevice, FakePushService
+from tests.push_service import HEALTH_WORDS, FakeDevice, FakePushService, use_new_vapid_keys
 from tracker.models import PushSubscription
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +21,7 @@ FCM = "https://fcm.googleapis.com/fcm/send/"
 
 @pytest.fixture
 def vapid(settings):
-    public, private = new_vapid_keys()
-    settings.VAPID_PUBLIC_KEY = public
-    settings.VAPID_PRIVATE_KEY = private
-    settings.VAPID_SUBJECT = "mailto:push@example.org"
-    return public
+    return use_new_vapid_keys(settings)
 
 
 def subscription_json(endpoint: str, device: FakeDevice | None = None) -> dict:

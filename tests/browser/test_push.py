@@ -26,11 +26,10 @@ import json
 
 import pytest
 
-from fsgs_portal.management.commands.vapid_keys import new_vapid_keys
 from tests.browser.conftest import VIEWPORTS, PageProblems, assert_accessible
 from tests.browser.test_diary import log_in
 from tests.factories import make_patient, make_user
-from tests.push_service import FakeDevice
+from tests.push_service import FakeDevice, use_new_vapid_keys
 from tracker.models import PushSubscription
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,11 +73,7 @@ FAKE_PUSH_MANAGER = """
 
 @pytest.fixture
 def vapid(settings):
-    public, private = new_vapid_keys()
-    settings.VAPID_PUBLIC_KEY = public
-    settings.VAPID_PRIVATE_KEY = private
-    settings.VAPID_SUBJECT = "mailto:push@example.org"
-    return public
+    return use_new_vapid_keys(settings)
 
 
 @pytest.fixture
