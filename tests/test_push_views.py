@@ -113,6 +113,15 @@ def test_a_browser_shared_by_two_people_reminds_the_one_who_turned_it_on_last(
     assert PushSubscription.objects.get().user == stranger
 
 
+def test_a_person_keeps_at_most_ten_devices_the_newest(client_for, owner, vapid):
+    client = client_for(owner)
+    for number in range(12):
+        post_json(client, "push_subscribe", subscription_json(f"{FCM}{number}"))
+
+    kept = set(PushSubscription.objects.values_list("endpoint", flat=True))
+    assert kept == {f"{FCM}{number}" for number in range(2, 12)}
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -23,7 +23,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +80,9 @@ def send_push(user, *, title: str, body: str, url: str) -> PushResult:
 def deliver(subscription, payload: str, vapid: Vapid, session: requests.Session):
     """Post one payload; None when the push service took it, GONE when it deleted the row, else
     the problem in words (also kept on the row)."""
+    # Imported here: pywebpush brings aiohttp, a quarter of a second at every web process's start.
+    from pywebpush import WebPushException, webpush
+
     try:
         webpush(
             subscription_info={

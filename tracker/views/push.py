@@ -20,6 +20,10 @@ from django.views.decorators.http import require_POST, require_safe
 from tracker.models import PushSubscription
 from tracker.push import device_label, endpoint_allowed, keys_valid, push_enabled, send_push
 
+# Devices kept per person: the newest; beyond that the oldest goes. Bounds the rows one account can
+# add and the time "Send a test" can take.
+MAX_PUSH_DEVICES = 10
+
 
 def push_panel_context(request: HttpRequest) -> dict:
     """What templates/tracker/_push_panel.html needs; the reminders page includes it too."""
@@ -92,6 +96,8 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
             "last_error_at": None,
         },
     )
+    oldest = request.user.push_subscriptions.order_by("-created", "-pk")[MAX_PUSH_DEVICES:]
+    PushSubscription.objects.filter(pk__in=list(oldest.values_list("pk", flat=True))).delete()
     return JsonResponse({"ok": True, "message": _("Notifications are on for this device.")})
 
 
