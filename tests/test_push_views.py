@@ -200,13 +200,21 @@ def test_nobody_can_unsubscribe_someone_elses_device(client_for, owner, stranger
     assert PushSubscription.objects.filter(pk=theirs.pk).exists()
 
 
-def test_the_device_list_removes_a_device_without_javascript(client_for, owner, vapid):
+@pytest.mark.parametrize(
+    ("next_page", "back_to"),
+    [("", "/accounts/notifications/"), ("/diary/", "/diary/"), ("https://evil.example/", None)],
+)
+def test_the_device_list_removes_a_device_without_javascript(
+    client_for, owner, vapid, next_page, back_to
+):
     mine = PushSubscription.objects.create(user=owner, endpoint=FCM + "1", **FakeDevice().keys())
 
-    response = client_for(owner).post(reverse("push_unsubscribe"), {"device": mine.pk})
+    response = client_for(owner).post(
+        reverse("push_unsubscribe"), {"device": mine.pk, "next": next_page}
+    )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("notifications")
+    assert response["Location"] == (back_to or reverse("notifications"))
     assert not PushSubscription.objects.exists()
 
 

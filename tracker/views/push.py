@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from fsgs_portal.redirects import safe_next
 from tracker.models import PushSubscription
 from tracker.push import device_label, endpoint_allowed, keys_valid, push_enabled, send_push
 
@@ -104,7 +105,8 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> HttpResponse:
     """JSON {"endpoint"} from the script on that device, or a form's `device` id from the list of
-    devices (then back to the page). Only the user's own subscriptions: anything else is a no-op."""
+    devices (then back to the page it is on, `next`). Only the user's own subscriptions: anything
+    else is a no-op."""
     mine = request.user.push_subscriptions
     if request.content_type == "application/json":
         mine.filter(endpoint=str(json_body(request).get("endpoint", ""))).delete()
@@ -112,7 +114,7 @@ def push_unsubscribe(request: HttpRequest) -> HttpResponse:
     device = request.POST.get("device", "")
     if device.isdigit() and mine.filter(pk=int(device)).delete()[0]:
         messages.success(request, _("That device will get no more notifications."))
-    return redirect("notifications")
+    return redirect(safe_next(request, reverse("notifications")))
 
 
 @require_POST
