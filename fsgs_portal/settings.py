@@ -268,6 +268,21 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "FSGS Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Web Push (tracker/push.py): VAPID keys from `python manage.py vapid_keys`. Without both keys
+# push is off, and the notifications panel says so and offers email instead.
+VAPID_PUBLIC_KEY = os.getenv("VAPID_PUBLIC_KEY", "").strip()
+VAPID_PRIVATE_KEY = os.getenv("VAPID_PRIVATE_KEY", "").strip()
+# Push services write to VAPID_SUBJECT when something goes wrong: "mailto:you@example.org".
+VAPID_SUBJECT = os.getenv("VAPID_SUBJECT", "").strip()
+if VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY and not VAPID_SUBJECT.startswith(("mailto:", "https:")):
+    raise ImproperlyConfigured("Set VAPID_SUBJECT to a mailto: or https: address for Web Push.")
+# The server posts to the address a browser gives when it subscribes: only the push services
+# browsers use (a leading dot: any subdomain), so a made-up address cannot aim it elsewhere.
+PUSH_SERVICE_HOSTS = envlist(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,.push.apple.com,.notify.windows.com",
+)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

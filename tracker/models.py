@@ -1257,3 +1257,31 @@ class AlertContact(models.Model):
     def contacted_on(self) -> date:
         """The day of the contact in the patient's time zone."""
         return timezone.localdate(self.contacted_at, timezone=self.patient.tz)
+
+
+# Web Push: one row per browser that turned on notifications (issue #14) ---------------------------
+
+
+class PushSubscription(models.Model):
+    """A browser's push subscription for one user: where to post (`endpoint`, a push service
+    address the browser chose) and the keys to encrypt for it (RFC 8291). Made and removed by
+    that user only (tracker.views.push); tracker.push sends, and drops a row the push service
+    says is gone (404 or 410). Goes with the user's account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)  # the browser's public key, base64url
+    auth = models.CharField(max_length=50)  # 16-byte secret, base64url
+    user_agent = models.CharField(_("device"), max_length=100, blank=True)  # "Chrome on Android"
+    created = models.DateTimeField(auto_now_add=True)
+    last_success = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} push on {self.user_agent or 'a device'}"

@@ -10,6 +10,7 @@ from tracker.views import (
     labs,
     medicines,
     patients,
+    push,
     questions,
     sharing,
     summary,
@@ -46,6 +47,11 @@ patient = "patients/<pid:pid>/"
 
 urlpatterns = [
     path("diary/", patients.diary_home, name="diary"),
+    # Notifications on this device (Web Push): the user's own, not a diary's.
+    path("accounts/notifications/", push.notifications, name="notifications"),
+    path("accounts/notifications/subscribe/", push.push_subscribe, name="push_subscribe"),
+    path("accounts/notifications/unsubscribe/", push.push_unsubscribe, name="push_unsubscribe"),
+    path("accounts/notifications/test/", push.push_test, name="push_test"),
     path("patients/new/", patients.patient_create, name="patient_create"),
     path(f"{patient}profile/", patients.patient_edit, name="patient_edit"),
     # Diary

@@ -1,4 +1,4 @@
-"""A person follows the diary's "How do I measure this?" link and lands on the picture (issue #16)."""
+"""The diary's "How do I measure this?" link lands on the picture (issue #16)."""
 
 import pytest
 
