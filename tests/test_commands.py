@@ -67,8 +67,27 @@ def test_bench_times_the_visit_summary_against_its_budgets():
     for days in (31, 90, 365):
         assert re.search(rf"summary PDF, {days} days\s+[\d.]+ s\s+×[\d.]+ floor\s+peak", text)
     assert re.search(r"summary PDF, 31 days .*budget 0.4 s: (ok|OVER)", text)
+    assert re.search(r"summary PDF, 365 days / 31 days\s+×[\d.]+\s+goal ≤ ×1.5", text)
     counts = re.findall(
         r"summary page, (?:28|365) days\s+[\d.]+ ms\s+×[\d.]+ floor\s+(\d+) queries", text
     )
     assert len(counts) == 2
     assert counts[0] == counts[1]  # a year costs no more queries than four weeks
+
+
+def test_bench_profiles_one_summary_pdf_down_to_weasyprint():
+    call_command("seed_demo", "--force", "--days", "40", stdout=StringIO())
+    out = StringIO()
+    call_command("bench", "--profile-pdf", "31", stdout=out)
+    text = out.getvalue()
+    assert "Ordered by: cumulative time" in text
+    assert "Ordered by: internal time" in text
+    # The view's own work and WeasyPrint's both show, with paths short enough to read.
+    assert "tracker/summary.py" in text
+    assert "weasyprint/" in text
+    assert "site-packages" not in text
+
+
+def test_bench_profile_without_a_demo_patient_says_what_to_run():
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("bench", "--profile-pdf", "31", stdout=StringIO())

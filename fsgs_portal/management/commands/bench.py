@@ -79,8 +79,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=50, help="runs per page figure")
         parser.add_argument("--pdf-repeat", type=int, default=5, help="runs per PDF figure")
+        parser.add_argument(
+            "--profile-pdf",
+            type=int,
+            metavar="DAYS",
+            help="instead: cProfile one summary PDF of DAYS days and print its top lines",
+        )
 
-    def handle(self, *args, repeat, pdf_repeat, **options):
+    def handle(self, *args, repeat, pdf_repeat, profile_pdf=None, **options):
+        if profile_pdf:
+            self.profile_summary_pdf(profile_pdf)
+            return
         # No setup_test_environment(): it instruments every template render so the test client
         # can keep a copy of each context, which would make pages look far slower than they are.
         with override_settings(
@@ -208,6 +217,7 @@ class Command(BaseCommand):
             return
         end = patient.today()
         budgets = {31: 0.4, 90: None, 365: 0.8}
+        timed = {}
         for days, budget in budgets.items():
             start = end - timedelta(days=days - 1)
 
@@ -215,7 +225,7 @@ class Command(BaseCommand):
                 summary = build_summary(patient, start, end, today=end, printed_by="bench")
                 return render_summary_pdf(summary)
 
-            seconds = median_seconds(make_pdf, pdf_repeat)
+            seconds = timed[days] = median_seconds(make_pdf, pdf_repeat)
             tracemalloc.start()
             make_pdf()
             _current, peak = tracemalloc.get_traced_memory()
@@ -229,6 +239,12 @@ class Command(BaseCommand):
                 seconds / self.floor_pdf_seconds,
                 f"peak {peak / 2**20:.1f} MB (Python heap){verdict}",
             )
+        # Issue #13: the work should grow with what is drawn, not with the days.
+        self.line(
+            "summary PDF, 365 days / 31 days",
+            f"×{timed[365] / timed[31]:.2f}",
+            extra="goal ≤ ×1.5 (the year draws three more charts and a second page)",
+        )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
         self.line(
             "process peak RSS so far",
@@ -247,6 +263,45 @@ class Command(BaseCommand):
                 f"{url}?start={start.isoformat()}&end={end.isoformat()}",
                 repeat,
             )
+
+    def profile_summary_pdf(self, days: int, lines: int = 25):
+        """Where a summary PDF's time goes: build_summary (queries, rules, chart builders), the
+        print template, WeasyPrint's layout (layout/) and its drawing of the charts (svg/)."""
+        import cProfile
+        import io
+        import pstats
+        from datetime import timedelta
+        from pathlib import Path
+
+        import weasyprint
+        from django.conf import settings
+
+        from fsgs_portal.management.commands.seed_demo import DEFAULT_EMAIL
+        from tracker.models import Patient
+        from tracker.summary import build_summary, render_summary_pdf
+
+        base_dir = settings.BASE_DIR
+        patient = Patient.objects.filter(access__user__email=DEFAULT_EMAIL).first()
+        if patient is None:
+            raise CommandError("No demo patient: run `python manage.py seed_demo` first.")
+        end = patient.today()
+        start = end - timedelta(days=days - 1)
+
+        def make_pdf():
+            summary = build_summary(patient, start, end, today=end, printed_by="bench")
+            return render_summary_pdf(summary)
+
+        make_pdf()  # warm: fonts, stylesheets, templates
+        profile = cProfile.Profile()
+        profile.runcall(make_pdf)
+        prefixes = {str(Path(weasyprint.__file__).parent.parent) + "/": "", f"{base_dir}/": ""}
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
+            text = out.getvalue()
+            for prefix, short in prefixes.items():
+                text = text.replace(prefix, short)
+            self.stdout.write(text)
 
     def csv_import(self, repeat: int):
         """Importing a 5-year diary CSV (1,830 days, each with a reading) into a new patient, in
