@@ -724,12 +724,11 @@ def _y_axis(scale: _Scale, axis: DateAxis, unit_label: str) -> list[str]:
     """Grid, tick labels and the axis line; the unit label sits in the left margin on the
     legend's first row, so it takes no height of its own."""
     parts = [_text(axis.left - 8, LEGEND_TOP + 10.5, unit_label, anchor="end", bold=True)]
-    for value in scale.ticks():
+    ticks = scale.ticks()
+    grid = "".join(f"M{axis.left} {_f(scale.y(value))}H{_f(axis.plot_right)}" for value in ticks)
+    parts.append(f'<path class="y-grid" d="{grid}" stroke="{GRID}" stroke-width="0.75"/>')
+    for value in ticks:
         y = scale.y(value)
-        parts.append(
-            f'<path d="M{axis.left} {_f(y)}H{_f(axis.plot_right)}" stroke="{GRID}"'
-            ' stroke-width="0.75"/>'
-        )
         parts.append(_text(axis.left - 8, y + FONT_SIZE * 0.35, scale.label(value), anchor="end"))
     parts.append(
         f'<path d="M{axis.left} {_f(scale.top)}V{_f(scale.bottom)}" stroke="{BLACK}"'
@@ -1948,10 +1947,10 @@ def lab_points(
         )
     if len(shown) > 1:
         body.append(_polyline([(axis.x(day), scale.y(values[day])) for day in shown], BLUE, 1.25))
+    body.append(_dots([(axis.x(day), scale.y(values[day])) for day in shown], 4, BLUE, "results"))
     last_right = -math.inf
     for day in shown:
         x, y = axis.x(day), scale.y(values[day])
-        body.append(_circle(x, y, 4, BLUE))
         text = _number(values[day])
         if y - 8 >= top:  # above the point
             left_edge, right_edge = x - text_width(text) / 2, x + text_width(text) / 2
