@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "fsgs_portal",
     "fsgs_portal.accounts",
     "education",
@@ -264,6 +266,21 @@ EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "FSGS Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (DESIGN.md "Growing parts"): Django's tasks API through django-tasks, stored
+# in the database by django-tasks-db, so nothing but the database is needed. Workers run
+# `manage.py db_worker`; `manage.py run_reminders` finds due reminders every minute (README).
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Reminder channels (tracker/reminder_delivery.py): email always; web push once tracker/push.py
+# is wired in (REMINDERS_PUSH=true).
+REMINDERS_PUSH = envbool("REMINDERS_PUSH", False)
+# The site's address for links in emails and calendar feeds (no request there to build it from).
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -11,6 +11,7 @@ from tracker.views import (
     medicines,
     patients,
     questions,
+    reminders,
     sharing,
     summary,
     trends,
@@ -157,4 +158,25 @@ urlpatterns += [
 # Everything, for the owner (the account page's "Your data")
 urlpatterns += [
     path(f"{patient}export-all.json", exports.export_everything, name="export_everything"),
+]
+
+# Reminders (issue #14): each person's own, a calendar address, the emails' unsubscribe link
+urlpatterns += [
+    path(f"{patient}reminders/", reminders.reminders_page, name="reminders_page"),
+    path(
+        f"{patient}reminders/calendar/",
+        reminders.calendar_feed_create,
+        name="calendar_feed_create",
+    ),
+    path(
+        f"{patient}reminders/calendar/revoke/",
+        reminders.calendar_feed_revoke,
+        name="calendar_feed_revoke",
+    ),
+    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.reminder_unsubscribe,
+        name="reminder_unsubscribe",
+    ),
 ]
