@@ -173,7 +173,8 @@ urlpatterns += [
         reminders.calendar_feed_revoke,
         name="calendar_feed_revoke",
     ),
-    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    # The kwarg is the whole "<token>.ics", so the log redaction blanks all of it.
+    path("calendar/<str:token>", reminders.calendar_feed, name="calendar_feed"),
     path(
         "reminders/unsubscribe/<str:token>/",
         reminders.reminder_unsubscribe,

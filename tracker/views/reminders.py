@@ -75,7 +75,7 @@ def calendar_feed_create(request: HttpRequest, pid: str) -> HttpResponse:
     _feed, token = CalendarFeed.issue(
         request.user, patient, show_doses=feed_form.cleaned_data.get("show_doses", False)
     )
-    url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": token}))
+    url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": f"{token}.ics"}))
     form = ReminderSettingsForm(instance=settings_for(request.user, patient), patient=patient)
     return render_page(request, patient, form, new_feed_url=url)
 
@@ -94,7 +94,10 @@ def calendar_feed_revoke(request: HttpRequest, pid: str) -> HttpResponse:
 @require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed of a live address: 404 once revoked, or when its person can no longer
-    see the diary."""
+    see the diary. `token` is the last part of the path, "<token>.ics"."""
+    token, suffix = token[:-4], token[-4:]
+    if suffix != ".ics":
+        raise Http404
     feed = (
         CalendarFeed.objects.filter(
             token_hash=hash_token(token),
