@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from tracker import reminders
 from tracker.models import (
     CareAccess,
     DiaryDay,
     DoseStep,
+    Frequency,
     LabResult,
     Medication,
     ReminderSettings,
@@ -31,6 +32,7 @@ from tracker.models import (
 )
 
 CLAIM_BATCH = 500
+FREQUENCY_LABELS = dict(Frequency.choices)
 
 
 @dataclass(frozen=True)
@@ -58,26 +60,25 @@ def plan_of(row: ReminderSettings) -> reminders.Plan:
     )
 
 
-def medicines_of(medications) -> tuple[reminders.Medicine, ...]:
-    """Medication rows with prefetched dose_steps as tracker.reminders.Medicine."""
-    return tuple(
-        reminders.Medicine(
-            name=medication.name,
-            started_on=medication.started_on,
-            stopped_on=medication.stopped_on,
-            steps=tuple(
-                reminders.DoseStep(
-                    starts_on=step.starts_on,
-                    dose=step.dose,
-                    unit=step.unit,
-                    frequency=step.frequency,
-                    frequency_text=str(step.get_frequency_display()),
-                )
-                for step in medication.dose_steps.all()
-            ),
-        )
-        for medication in medications
-    )
+def medicines_by_patient(medications) -> dict[int, tuple[reminders.Medicine, ...]]:
+    """Patient id → its medicines with their dose steps, in two queries of plain values (model
+    instances for 10,000 diaries would cost more than the queries)."""
+    steps = defaultdict(list)
+    for medication_id, starts_on, dose, unit, frequency in (
+        DoseStep.objects.filter(medication__in=medications.values("pk"))
+        .order_by("starts_on", "pk")
+        .values_list("medication_id", "starts_on", "dose", "unit", "frequency")
+    ):
+        # The label stays lazy: translated only when a reminder's detail is written.
+        label = FREQUENCY_LABELS.get(frequency, "")
+        steps[medication_id].append(reminders.DoseStep(starts_on, dose, unit, frequency, label))
+    found = defaultdict(list)
+    for pk, patient_id, name, started_on, stopped_on in medications.order_by(
+        "name", "pk"
+    ).values_list("pk", "patient_id", "name", "started_on", "stopped_on"):
+        medicine = reminders.Medicine(name, started_on, stopped_on, tuple(steps[pk]))
+        found[patient_id].append(medicine)
+    return {patient_id: tuple(items) for patient_id, items in found.items()}
 
 
 def active_settings():
@@ -109,13 +110,11 @@ def find_due(now: datetime) -> list[FoundReminder]:
     )
     for patient_id, on in days.values_list("patient_id", "date"):
         logged[patient_id].add(on)
-    medications = defaultdict(list)
-    running = Medication.objects.filter(patient_id__in=patient_ids).filter(
-        Q(stopped_on__isnull=True) | Q(stopped_on__gte=first - timedelta(days=1))
+    medicines = medicines_by_patient(
+        Medication.objects.filter(patient_id__in=patient_ids).filter(
+            Q(stopped_on__isnull=True) | Q(stopped_on__gte=first - timedelta(days=1))
+        )
     )
-    steps = DoseStep.objects.order_by("starts_on", "pk")
-    for medication in running.prefetch_related(Prefetch("dose_steps", queryset=steps)):
-        medications[medication.patient_id].append(medication)
     last_labs = dict(
         LabResult.objects.filter(patient_id__in=patient_ids)
         .values("patient_id")
@@ -131,7 +130,7 @@ def find_due(now: datetime) -> list[FoundReminder]:
                 time_zone=patient.time_zone,
                 first_name=reminders.first_name(patient.display_name),
                 logged_dates=frozenset(logged[patient.pk]),
-                medicines=medicines_of(medications[patient.pk]),
+                medicines=medicines.get(patient.pk, ()),
                 last_lab_on=last_labs.get(patient.pk),
             )
         for due in reminders.due_reminders(plan_of(row), states[patient.pk], now):
@@ -183,11 +182,9 @@ def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
 def state_of(patient) -> reminders.DiaryState:
     """One diary's state for the calendar feed and the reminders page (medicines and last lab;
     logged days are not needed there)."""
-    steps = DoseStep.objects.order_by("starts_on", "pk")
-    medications = patient.medications.prefetch_related(Prefetch("dose_steps", queryset=steps))
     return reminders.DiaryState(
         time_zone=patient.time_zone,
         first_name=reminders.first_name(patient.display_name),
-        medicines=medicines_of(medications),
+        medicines=medicines_by_patient(patient.medications.all()).get(patient.pk, ()),
         last_lab_on=patient.labs.aggregate(last=Max("date"))["last"],
     )

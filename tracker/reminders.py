@@ -31,7 +31,7 @@ Privacy (SECURITY.md, lock screens are public): `title` and `text` carry only th
 name and the kind; `detail` (doses, times) is for the email body and the page behind the link.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -180,80 +180,113 @@ def labs_due_on(plan: Plan, state: DiaryState) -> date | None:
     return state.last_lab_on + timedelta(weeks=plan.labs_every_weeks)
 
 
-def _occurrences(plan: Plan, state: DiaryState, day: date, zone: ZoneInfo) -> Iterable[Due]:
-    """Every reminder scheduled on local date `day`, whatever now is."""
-    name = state.first_name
+@dataclass(frozen=True)
+class _Slot:
+    """A scheduled reminder before its words: due_reminders looks at many slots and words only
+    the due ones (translating every slot's texts for 10,000 people would cost seconds)."""
 
-    def make(kind, at, title, text, detail="", link="diary", about=day):
+    kind: str
+    due_at: datetime
+    send_at: datetime
+    on: date
+    link: str
+    words: Callable[[], tuple[str, str, str]]  # → (title, text, detail)
+
+    def due(self) -> Due:
+        title, text, detail = self.words()
+        return Due(self.kind, self.due_at, self.send_at, title, text, detail, self.link, self.on)
+
+
+def _taper_lines(state: DiaryState, tomorrow: date) -> list[tuple[Medicine, DoseStep]]:
+    return [
+        (medicine, step)
+        for medicine in sorted(state.medicines, key=lambda medicine: medicine.name)
+        for step in medicine.changes()
+        if step.starts_on == tomorrow and medicine.is_taken_on(tomorrow)
+    ]
+
+
+def _dose_text(template: str, medicine: Medicine, step: DoseStep) -> str:
+    return template % {
+        "medicine": medicine.name,
+        "dose": f"{step.dose.normalize():f}",
+        "unit": step.unit,
+        "often": step.frequency_text,
+    }
+
+
+def _occurrences(plan: Plan, state: DiaryState, day: date, zone: ZoneInfo) -> Iterable[_Slot]:
+    """Every reminder scheduled on local date `day`, whatever now is."""
+    name = {"name": state.first_name}
+    tomorrow = day + timedelta(days=1)
+
+    def slot(kind, at, words, link="diary", about=day):
         due_at = local_moment(day, at, zone)
-        return Due(
-            kind=kind,
-            due_at=due_at,
-            send_at=after_quiet_hours(due_at, plan, zone),
-            title=title,
-            text=text,
-            detail=detail,
-            link=link,
-            on=about,
-        )
+        send_at = after_quiet_hours(due_at, plan, zone)
+        return _Slot(kind, due_at, send_at, about, link, words)
 
     if plan.diary_time is not None and day not in state.logged_dates:
-        yield make(
+        yield slot(
             DIARY,
             plan.diary_time,
-            _("Time for %(name)s's diary") % {"name": name},
-            _("A minute for today's diary: open it from the link."),
+            lambda: (
+                _("Time for %(name)s's diary") % name,
+                _("A minute for today's diary: open it from the link."),
+                "",
+            ),
         )
     doses_today = max((medicine.doses_on(day) for medicine in state.medicines), default=0)
     for index, at in enumerate(sorted(set(plan.medicine_times))):
         if index < doses_today:
-            yield make(
+            yield slot(
                 MEDICINE,
                 at,
-                _("Medicine reminder for %(name)s") % {"name": name},
-                _("It is time for a medicine dose. The list is behind the link."),
+                lambda: (
+                    _("Medicine reminder for %(name)s") % name,
+                    _("It is time for a medicine dose. The list is behind the link."),
+                    "",
+                ),
                 link="medicines",
             )
-    tomorrow = day + timedelta(days=1)
-    if plan.taper:
-        lines = [
-            _("From tomorrow: %(medicine)s %(dose)s %(unit)s %(often)s")
-            % {
-                "medicine": medicine.name,
-                "dose": f"{step.dose.normalize():f}",
-                "unit": step.unit,
-                "often": step.frequency_text,
-            }
-            for medicine in sorted(state.medicines, key=lambda medicine: medicine.name)
-            for step in medicine.changes()
-            if step.starts_on == tomorrow and medicine.is_taken_on(tomorrow)
-        ]
-        if lines:
-            yield make(
-                TAPER,
-                plan.notice_time,
-                _("Medicine change for %(name)s") % {"name": name},
+    changes = _taper_lines(state, tomorrow) if plan.taper else []
+    if changes:
+        yield slot(
+            TAPER,
+            plan.notice_time,
+            lambda: (
+                _("Medicine change for %(name)s") % name,
                 _("A medicine dose changes tomorrow. See what changes behind the link."),
-                detail="\n".join(line.strip() for line in lines),
-                link="medicines",
-                about=tomorrow,
-            )
+                "\n".join(
+                    _dose_text(
+                        _("From tomorrow: %(medicine)s %(dose)s %(unit)s %(often)s"), *change
+                    ).strip()
+                    for change in changes
+                ),
+            ),
+            link="medicines",
+            about=tomorrow,
+        )
     if labs_due_on(plan, state) == day:
-        yield make(
+        yield slot(
             LABS,
             plan.notice_time,
-            _("Lab tests reminder for %(name)s") % {"name": name},
-            _("Lab tests are due. Check with your care team when to have them."),
+            lambda: (
+                _("Lab tests reminder for %(name)s") % name,
+                _("Lab tests are due. Check with your care team when to have them."),
+                "",
+            ),
             link="labs",
         )
-    if plan.next_visit is not None and plan.next_visit.astimezone(zone).date() == tomorrow:
-        visit = plan.next_visit.astimezone(zone)
-        yield make(
+    visit = plan.next_visit.astimezone(zone) if plan.next_visit is not None else None
+    if visit is not None and visit.date() == tomorrow:
+        yield slot(
             VISIT,
             plan.notice_time,
-            _("Visit reminder for %(name)s") % {"name": name},
-            _("The visit is tomorrow: print or share your visit summary from the link."),
-            detail=_("Visit tomorrow at %(time)s.") % {"time": visit.strftime("%H:%M")},
+            lambda: (
+                _("Visit reminder for %(name)s") % name,
+                _("The visit is tomorrow: print or share your visit summary from the link."),
+                _("Visit tomorrow at %(time)s.") % {"time": visit.strftime("%H:%M")},
+            ),
             link="summary",
             about=tomorrow,
         )
@@ -267,14 +300,13 @@ def due_reminders(plan: Plan, state: DiaryState, now: datetime) -> list[Due]:
     if plan.paused:
         return []
     zone = ZoneInfo(state.time_zone)
-    today = now.astimezone(zone).date()
-    first = (now - LONGEST_CUTOFF).astimezone(zone).date() - timedelta(days=1)
+    first, today = window_dates(now, state.time_zone)
     due = []
     day = first
     while day <= today:
-        for reminder in _occurrences(plan, state, day, zone):
-            if reminder.send_at <= now < reminder.send_at + LATE_CUTOFF[reminder.kind]:
-                due.append(reminder)
+        for found in _occurrences(plan, state, day, zone):
+            if found.send_at <= now < found.send_at + LATE_CUTOFF[found.kind]:
+                due.append(found.due())
         day += timedelta(days=1)
     return sorted(due, key=lambda reminder: (reminder.send_at, reminder.kind))
 
@@ -284,21 +316,6 @@ def window_dates(now: datetime, time_zone: str) -> tuple[date, date]:
     zone = ZoneInfo(time_zone)
     first = (now - LONGEST_CUTOFF).astimezone(zone).date() - timedelta(days=1)
     return first, now.astimezone(zone).date()
-
-
-def upcoming(
-    plan: Plan, state: DiaryState, start: date, days: int, kinds: Iterable[str] = (TAPER, LABS)
-) -> list[Due]:
-    """Scheduled reminders of `kinds` on the `days` local dates from `start` (for the calendar
-    feed and the reminders page), ignoring pause and now."""
-    zone = ZoneInfo(state.time_zone)
-    wanted = set(kinds)
-    found = []
-    for offset in range(days):
-        for reminder in _occurrences(plan, state, start + timedelta(days=offset), zone):
-            if reminder.kind in wanted:
-                found.append(reminder)
-    return found
 
 
 # Calendar feed ------------------------------------------------------------------------------------
@@ -328,12 +345,8 @@ def calendar_events(
                 continue
             description = _("See the medicines page of the diary.")
             if show_doses:
-                description = _("From today: %(medicine)s %(dose)s %(unit)s %(often)s") % {
-                    "medicine": medicine.name,
-                    "dose": f"{step.dose.normalize():f}",
-                    "unit": step.unit,
-                    "often": step.frequency_text,
-                }
+                template = _("From today: %(medicine)s %(dose)s %(unit)s %(often)s")
+                description = _dose_text(template, medicine, step)
             events.append(
                 CalendarEvent(
                     uid=f"taper-{step.starts_on.isoformat()}-{len(events)}",
