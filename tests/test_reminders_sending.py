@@ -260,3 +260,17 @@ def test_two_schedulers_at_once_send_each_reminder_once():
     assert sum(enqueued) == DBTaskResult.objects.count() == 40 * 4
     tasks = DBTaskResult.objects.values_list("args_kwargs", flat=True)
     assert len({str(task["args"]) for task in tasks}) == 40 * 4  # no reminder twice
+
+
+def test_bench_prints_the_due_reminders_line_and_keeps_nothing(db):
+    from io import StringIO
+
+    from fsgs_portal.management.commands.bench import Command
+
+    command = Command(stdout=StringIO())
+    command.floor_view_seconds = 0.001
+    command.due_reminders(users=25)
+    line = command.stdout.getvalue().splitlines()[-1]
+    assert line.startswith("find due reminders, 25 users")
+    assert line.endswith("5 queries, 100 due")
+    assert not ReminderSettings.objects.exists()  # seeded in a transaction rolled back
