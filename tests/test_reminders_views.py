@@ -127,7 +127,11 @@ def make_feed(client, patient, **data) -> str:
     url = reverse("calendar_feed_create", kwargs={"pid": patient.public_id})
     response = client.post(url, data)
     assert response.status_code == 200
-    return response.context["new_feed_url"]
+    url = response.context["new_feed_url"]
+    html = response.content.decode()
+    assert f'value="{url}"' in html  # shown this once, with its copy button
+    assert 'data-copy="calendar-link"' in html
+    return url
 
 
 @time_machine.travel("2025-03-10 12:00Z", tick=False)
