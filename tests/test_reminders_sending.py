@@ -274,3 +274,23 @@ def test_bench_prints_the_due_reminders_line_and_keeps_nothing(db):
     assert line.startswith("find due reminders, 25 users")
     assert line.endswith("5 queries, 100 due")
     assert not ReminderSettings.objects.exists()  # seeded in a transaction rolled back
+
+
+def test_a_repeated_task_sends_nothing_more(db, now, owner, patient):
+    remind(owner, patient)
+    send_due_reminders(now)
+    reminder = SentReminder.objects.get()
+    assert reminder_delivery.deliver(reminder.pk) == ReminderStatus.SENT
+    assert reminder_delivery.deliver(reminder.pk) == "not queued"
+    assert len(mail.outbox) == 1
+
+
+def test_a_row_a_dead_worker_left_sending_is_claimed_again_after_a_while(db, now, owner, patient):
+    remind(owner, patient)
+    send_due_reminders(now)
+    SentReminder.objects.update(status=ReminderStatus.SENDING, next_attempt_at=NOW)
+    assert reminder_queue.claim(NOW + SentReminder.STUCK_AFTER - timedelta(minutes=1)) == []
+    [again] = reminder_queue.claim(NOW + SentReminder.STUCK_AFTER)
+    assert SentReminder.objects.get(pk=again).status == ReminderStatus.QUEUED
+    reminder_delivery.deliver(again)
+    assert len(mail.outbox) == 1

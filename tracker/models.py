@@ -1314,7 +1314,8 @@ class ReminderSettings(models.Model):
 
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
-    QUEUED = "queued", _("Being sent")
+    QUEUED = "queued", _("Waiting for the sender")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")
 
@@ -1324,9 +1325,13 @@ class SentReminder(models.Model):
 
     Inserted (ignoring conflicts) by send_due_reminders before anything is sent, so a crash, a
     retry or two schedulers at once never send it twice. Claimed (PENDING → QUEUED) under
-    SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, then sent by a task; a failed send goes back
-    to PENDING with a later `next_attempt_at`, at most MAX_ATTEMPTS times.
+    SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, with one task enqueued; the task takes it
+    (QUEUED → SENDING, by a conditional update, so a second task finds nothing) and sends. A
+    failed send goes back to PENDING with a later `next_attempt_at`, at most MAX_ATTEMPTS times;
+    a row left SENDING by a worker that died is claimed again after STUCK_AFTER.
     """
+
+    STUCK_AFTER = timedelta(minutes=15)
 
     MAX_ATTEMPTS = 4
 

@@ -155,15 +155,14 @@ def wanted_channels(reminder_settings: ReminderSettings) -> list[str]:
 def deliver(reminder_id: int) -> str:
     """Send one QUEUED reminder through each wanted channel not yet done; record the outcome.
 
-    No transaction is held while sending (an SMTP server may be slow): the claim already made
-    this row this task's alone."""
-    reminder = (
-        SentReminder.objects.select_related("user", "patient")
-        .filter(pk=reminder_id, status=ReminderStatus.QUEUED)
-        .first()
+    The row is taken first (QUEUED → SENDING by a conditional update): a repeated task finds
+    nothing to do. No transaction is held while sending (an SMTP server may be slow)."""
+    taken = SentReminder.objects.filter(pk=reminder_id, status=ReminderStatus.QUEUED).update(
+        status=ReminderStatus.SENDING, next_attempt_at=timezone.now()
     )
-    if reminder is None:
-        return "not queued"  # sent already, or a repeated task
+    if not taken:
+        return "not queued"  # sent already, or taken by another task
+    reminder = SentReminder.objects.select_related("user", "patient").get(pk=reminder_id)
     reminder_settings = ReminderSettings.objects.filter(
         user_id=reminder.user_id, patient_id=reminder.patient_id
     ).first()

@@ -162,19 +162,24 @@ def record(found: list[FoundReminder]) -> int:
     return SentReminder.objects.count() - before
 
 
+def claimable(now: datetime) -> Q:
+    """Waiting rows whose time has come, and rows a dead worker left SENDING."""
+    return Q(status=ReminderStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=ReminderStatus.SENDING, next_attempt_at__lte=now - SentReminder.STUCK_AFTER
+    )
+
+
 def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
-    """Mark up to `limit` PENDING rows whose time has come as QUEUED and return their ids; rows
-    another scheduler holds are skipped (PostgreSQL), so each row is claimed once."""
+    """Mark up to `limit` claimable rows QUEUED and return their ids; rows another scheduler
+    holds are skipped (PostgreSQL), so each row is claimed once."""
     with transaction.atomic():
-        pending = SentReminder.objects.filter(
-            status=ReminderStatus.PENDING, next_attempt_at__lte=now
-        ).order_by("next_attempt_at", "pk")
+        rows = SentReminder.objects.filter(claimable(now)).order_by("next_attempt_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
-            pending = pending.select_for_update(skip_locked=True)
-        ids = list(pending.values_list("pk", flat=True)[:limit])
+            rows = rows.select_for_update(skip_locked=True)
+        ids = list(rows.values_list("pk", flat=True)[:limit])
         if ids:
-            SentReminder.objects.filter(pk__in=ids, status=ReminderStatus.PENDING).update(
-                status=ReminderStatus.QUEUED
+            SentReminder.objects.filter(claimable(now), pk__in=ids).update(
+                status=ReminderStatus.QUEUED, next_attempt_at=now
             )
     return ids
 
