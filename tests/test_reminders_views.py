@@ -215,3 +215,10 @@ def test_a_forged_unsubscribe_token_is_404(client, owner, patient):
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.post(reverse("reminder_unsubscribe", kwargs={"token": forged})).status_code == 404
     assert ReminderSettings.objects.get(user=owner).email_enabled
+
+
+def test_the_push_choice_shows_only_where_push_is_wired_in(client_for, owner, patient, settings):
+    settings.REMINDERS_PUSH = False
+    assert 'name="push_enabled"' not in client_for(owner).get(page(patient)).content.decode()
+    settings.REMINDERS_PUSH = True
+    assert 'name="push_enabled"' in client_for(owner).get(page(patient)).content.decode()

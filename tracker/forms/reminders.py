@@ -4,6 +4,7 @@ import re
 from datetime import datetime, time
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,8 @@ class ReminderSettingsForm(forms.ModelForm):
     def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
+        if not settings.REMINDERS_PUSH:  # the push channel is not wired in on this site
+            del self.fields["push_enabled"]
         self.fields["next_visit_at"].help_text = _(
             "In the diary's time zone (%(zone)s). The day before, you get a reminder to print "
             "or share the visit summary."
