@@ -294,3 +294,14 @@ def test_a_row_a_dead_worker_left_sending_is_claimed_again_after_a_while(db, now
     assert SentReminder.objects.get(pk=again).status == ReminderStatus.QUEUED
     reminder_delivery.deliver(again)
     assert len(mail.outbox) == 1
+
+
+def test_access_revoked_after_the_claim_sends_nothing(db, now, owner, patient, editor):
+    remind(editor, patient)
+    send_due_reminders(now)
+    patient.access.filter(user=editor).update(revoked_at=NOW)
+    deliver_all()
+    assert mail.outbox == []
+    reminder = SentReminder.objects.get()
+    assert reminder.status == ReminderStatus.FAILED
+    assert "access ended" in reminder.last_error

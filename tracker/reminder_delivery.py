@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from tracker.models import ReminderSettings, ReminderStatus, SentReminder
+from tracker.models import CareAccess, ReminderSettings, ReminderStatus, SentReminder
 
 logger = logging.getLogger(__name__)
 
@@ -166,12 +166,17 @@ def deliver(reminder_id: int) -> str:
     reminder_settings = ReminderSettings.objects.filter(
         user_id=reminder.user_id, patient_id=reminder.patient_id
     ).first()
+    still_sees_it = CareAccess.objects.active().filter(
+        user_id=reminder.user_id, patient_id=reminder.patient_id
+    )
     wanted = []
-    if reminder_settings is not None and not reminder_settings.paused:
+    if reminder_settings and not reminder_settings.paused and still_sees_it.exists():
         wanted = wanted_channels(reminder_settings)
     registry = channels()
     done = set(filter(None, reminder.channels_sent.split(",")))
     errors, can_retry = [], False
+    if not wanted:
+        errors.append(_("Not sent: reminders were paused or turned off, or access ended."))
     for name in wanted:
         if name in done:
             continue
