@@ -23,13 +23,17 @@ def parent(live_server):
     return user, patient
 
 
-def test_a_parent_sets_reminders_and_makes_a_calendar_address(page, parent):
-    user, patient = parent
+def log_in(page, user):
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/patients/*/diary/")
+
+
+def test_a_parent_sets_reminders_and_makes_a_calendar_address(page, parent):
+    user, patient = parent
+    log_in(page, user)
 
     page.get_by_role("link", name="Reminders").click()
     page.wait_for_url(f"**/patients/{patient.public_id}/reminders/")
@@ -60,11 +64,7 @@ def test_the_reminders_page_fits_a_small_phone(browser, live_server, parent):
     context.set_default_timeout(10000)
     phone = context.new_page()
     phone.problems = PageProblems(phone)
-    phone.goto("/accounts/login/")
-    phone.get_by_label("Email address").fill(user.email)
-    phone.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
-    phone.keyboard.press("Enter")
-    phone.wait_for_url("**/patients/*/diary/")
+    log_in(phone, user)
     phone.goto(f"/patients/{patient.public_id}/reminders/")
     width, viewport = phone.evaluate(
         "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
