@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PageProblems, assert_accessible
 from tests.factories import PASSWORD, make_patient, make_user
@@ -41,11 +42,11 @@ def test_a_parent_sets_reminders_and_makes_a_calendar_address(page, parent):
     page.get_by_label("Remind me to fill in the diary").check()
     page.get_by_label("Medicine dose times").fill("8am")
     page.get_by_role("button", name="Save my reminders").click()
-    assert page.get_by_text("“8am” is not a time").is_visible()
+    expect(page.get_by_text("“8am” is not a time")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Medicine dose times").fill("08:00, 20:00")
     page.get_by_role("button", name="Save my reminders").click()
-    assert page.get_by_text("Your reminders are saved.").is_visible()
+    expect(page.get_by_text("Your reminders are saved.")).to_be_visible()
     saved = ReminderSettings.objects.get(user=user, patient=patient)
     assert saved.diary_enabled
     assert saved.medicine_times == ["08:00", "20:00"]
@@ -53,7 +54,7 @@ def test_a_parent_sets_reminders_and_makes_a_calendar_address(page, parent):
     page.get_by_role("button", name="Make a calendar address").click()
     address = page.get_by_label("Calendar address — copy it now").input_value()
     assert address.endswith(".ics")
-    assert page.get_by_role("button", name="Copy link").is_visible()
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()  # copy.js shows it
     assert CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).count() == 1
     assert_accessible(page)
 
