@@ -23,8 +23,9 @@ setup: $(VENV)/.run-installed
 	DEBUG=true $(PY) manage.py load_guides
 	DEBUG=true $(PY) manage.py seed_demo
 
+# The web server, one task worker and the reminders scheduler, in one terminal (README "Reminders").
 run: setup
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true WEB_ADDRESS=$(HOST):$(PORT) SITE_URL=http://$(HOST):$(PORT) $(VENV)/bin/honcho -f fsgs_portal/Procfile.dev start
 
 # Tests run with DEBUG off, as in production; the key below is for tests only.
 test: export SECRET_KEY ?= insecure-key-for-tests-only-0123456789abcdefghijklmnopqrstuvwxyz

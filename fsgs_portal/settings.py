@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "fsgs_portal",
     "fsgs_portal.accounts",
     "education",
@@ -282,6 +284,17 @@ PUSH_SERVICE_HOSTS = envlist(
     "PUSH_SERVICE_HOSTS",
     "fcm.googleapis.com,updates.push.services.mozilla.com,.push.apple.com,.notify.windows.com",
 )
+# Background work (DESIGN.md "Growing parts"): Django's tasks API through django-tasks, stored
+# in the database by django-tasks-db, so nothing but the database is needed. Workers run
+# `manage.py db_worker`; `manage.py run_reminders` finds due reminders every minute (README).
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# The site's address for links in emails and calendar feeds (no request there to build it from).
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

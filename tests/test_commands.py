@@ -39,9 +39,14 @@ def test_seed_demo_with_force_runs_with_debug_off():
     assert User.objects.filter(email="demo@fsgs-portal.example").exists()
 
 
+FEW_REMINDER_USERS = ("--reminder-users", "20")  # the 10,000 of a real run take seconds
+
+
 def test_bench_prints_floors_and_ratios():
     out = StringIO()
-    call_command("bench", "--repeat", "2", "--pdf-repeat", "1", stdout=out)
+    call_command(
+        "bench", "--repeat", "2", "--pdf-repeat", "1", "--reminder-users", "20", stdout=out
+    )
     text = out.getvalue()
     assert re.search(r"floor: bare view, full middleware stack\s+[\d.]+ ms", text)
     assert re.search(r"floor: WeasyPrint one-line page\s+[\d.]+ s", text)
@@ -51,7 +56,9 @@ def test_bench_prints_floors_and_ratios():
 def test_bench_measures_the_diary_and_trends_of_the_demo_patient():
     call_command("seed_demo", "--force", "--days", "30", stdout=StringIO())
     out = StringIO()
-    call_command("bench", "--repeat", "2", "--pdf-repeat", "1", stdout=out)
+    call_command(
+        "bench", "--repeat", "2", "--pdf-repeat", "1", "--reminder-users", "20", stdout=out
+    )
     text = out.getvalue()
     assert re.search(r"floor: bare view, signed in\s+[\d.]+ ms", text)
     for name in ("diary page", "trends page, 28 days", "trends page, 365 days"):
@@ -62,7 +69,9 @@ def test_bench_measures_the_diary_and_trends_of_the_demo_patient():
 def test_bench_times_the_visit_summary_against_its_budgets():
     call_command("seed_demo", "--force", "--days", "60", stdout=StringIO())
     out = StringIO()
-    call_command("bench", "--repeat", "1", "--pdf-repeat", "1", stdout=out)
+    call_command(
+        "bench", "--repeat", "1", "--pdf-repeat", "1", "--reminder-users", "20", stdout=out
+    )
     text = out.getvalue()
     for days in (31, 90, 365):
         assert re.search(rf"summary PDF, {days} days\s+[\d.]+ s\s+×[\d.]+ floor\s+peak", text)

@@ -1,7 +1,7 @@
 """Deleting a patient or a whole account after the password (GDPR's right to erase): every
 row tied to it goes, rows of other people's patients stay."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.apps import apps
@@ -21,6 +21,7 @@ from tracker.models import (
     AccessLog,
     AlertContact,
     BloodPressure,
+    CalendarFeed,
     CareAccess,
     ClinicianLink,
     Event,
@@ -29,7 +30,9 @@ from tracker.models import (
     Patient,
     Purpose,
     Question,
+    ReminderSettings,
     Role,
+    SentReminder,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,12 @@ def fill(patient, user):
         marked_by=user,
         marked_by_name=str(user),
     )
+    ReminderSettings.objects.create(user=user, patient=patient, diary_enabled=True)
+    moment = datetime(2025, 3, 3, 20, tzinfo=UTC)
+    SentReminder.objects.create(
+        user=user, patient=patient, kind="diary", due_at=moment, send_at=moment, title="t", text="t"
+    )
+    CalendarFeed.issue(user, patient)
 
 
 def row_counts() -> dict[str, int]:
@@ -75,7 +84,7 @@ def test_every_tracker_model_is_counted():
     names = set(row_counts())
     assert {"DiaryDay", "BloodPressure", "LabResult", "Medication", "DoseStep", "Event"} <= names
     assert {"Question", "CareAccess", "Invitation", "AccessLog", "ClinicianLink"} <= names
-    assert "AlertContact" in names
+    assert {"AlertContact", "ReminderSettings", "SentReminder", "CalendarFeed"} <= names
 
 
 def test_deleting_a_patient_removes_every_row_tied_to_it(client_for, owner, patient, viewer):
@@ -92,6 +101,7 @@ def test_deleting_a_patient_removes_every_row_tied_to_it(client_for, owner, pati
     per_patient = {"Patient": 1, "DiaryDay": 1, "BloodPressure": 1, "LabResult": 1}
     per_patient |= {"Medication": 1, "DoseStep": 1, "Event": 1, "Question": 1}
     per_patient |= {"Invitation": 1, "ClinicianLink": 1, "AccessLog": 1, "AlertContact": 1}
+    per_patient |= {"ReminderSettings": 1, "SentReminder": 1, "CalendarFeed": 1}
     per_patient |= {"CareAccess": 2}  # the owner's and the viewer's
     for model, count in before.items():
         assert after[model] == count - per_patient.get(model, 0), model
@@ -153,6 +163,7 @@ def test_deleting_the_account_removes_its_patients_and_keeps_other_people_s(
     gone |= {"Medication": 1, "DoseStep": 1, "Event": 1, "Question": 1, "ClinicianLink": 1}
     # Own patient's access log row; grants: own patient's, the owner's patient's, co-owned's.
     gone |= {"AccessLog": 1, "CareAccess": 3, "Invitation": 1, "AlertContact": 1}
+    gone |= {"ReminderSettings": 1, "SentReminder": 1, "CalendarFeed": 1}
     for model, count in before.items():
         assert after[model] == count - gone.get(model, 0), model
     assert not User.objects.filter(email="editor@example.org").exists()

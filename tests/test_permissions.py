@@ -34,6 +34,7 @@ DAY = date(2025, 3, 3)
 READ = "read"  # GET shows the page to anyone who may see the patient
 WRITE = "write"  # GET asks to confirm a change: only for those who may edit
 OWNER = "owner"  # the owner's pages (sharing, deleting): caregivers 403, anyone else 404
+OWN = "own"  # the person's own settings (reminders): anyone who may see the diary, viewers too
 
 # URL name -> (what GET does, or None when only POST is taken; whether POST is taken)
 PATIENT_URLS = {
@@ -75,7 +76,12 @@ PATIENT_URLS = {
     "export_everything": (OWNER, False),
     "alert_contact": (None, True),
     "alert_contact_delete": (None, True),
+    "reminders_page": (OWN, True),
+    "calendar_feed_create": (None, True),
+    "calendar_feed_revoke": (None, True),
 }
+# POST-only URLs that change only the person's own settings: viewers may use them.
+OWN_POSTS = {"calendar_feed_create", "calendar_feed_revoke"}
 # POST-only URLs that are the owner's alone.
 OWNER_POSTS = {
     "sharing_invite",
@@ -176,7 +182,8 @@ def expected(name: str, role: str, method: str) -> int | str:
     owner_only = get == OWNER or (method == "POST" and name in OWNER_POSTS)
     if role in ("editor", "viewer") and owner_only:
         return 403
-    if role == "viewer" and (method == "POST" or get == WRITE):
+    own = get == OWN or name in OWN_POSTS
+    if role == "viewer" and (method == "POST" or get == WRITE) and not own:
         return 403
     if method == "GET":
         return 302 if name == "diary_day_go" else 200

@@ -46,6 +46,8 @@ def test_the_token_urls_are_found():
         "clinician_summary_pdf",
         "invitation_accept",
         "password_reset_confirm",
+        "calendar_feed",
+        "reminder_unsubscribe",
     } <= names
 
 
@@ -76,6 +78,7 @@ def test_every_token_url_is_blanked_made_up_token_or_not(name, kwargs):
             "/accounts/login/?next=/invitations/abc/&email=sam%40example.org",
             "/accounts/login/?next=/invitations/[token]/&email=[token]",
         ),
+        (f"/calendar/{'c' * 43}.ics", "/calendar/[token]"),
         ("/learn/?q=foam", "/learn/?q=foam"),
         ("/patients/ab12/diary/", "/patients/ab12/diary/"),
         ("/no/such/page", "/no/such/page"),

@@ -25,6 +25,8 @@ PUBLIC = {
     "invitation_accept",  # says "log in or sign up" without telling who invited whom
     "clinician_summary",  # a token in the path; unknown, expired or revoked: 404
     "clinician_summary_pdf",
+    "calendar_feed",  # a token in the path; unknown or revoked: 404
+    "reminder_unsubscribe",  # a signed token in the path; a bad one: 404
 }
 PUBLIC_PREFIXES = ("education:",)
 

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 import zoneinfo
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -1285,3 +1285,163 @@ class PushSubscription(models.Model):
 
     def __str__(self):
         return f"{self.user} push on {self.user_agent or 'a device'}"
+
+
+# Reminders (issue #14) ----------------------------------------------------------------------------
+# The schedule is tracker.reminders (pure); finding and claiming due rows is
+# tracker.reminder_queue; sending is tracker.reminder_delivery.
+
+
+class ReminderSettings(models.Model):
+    """One person's reminders for one diary: each user who can see the diary sets their own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminder_settings")
+    diary_enabled = models.BooleanField(_("remind me to fill in the diary"), default=False)
+    diary_time = models.TimeField(_("diary reminder time"), default=time(20, 0))
+    # Dose times as "HH:MM" strings, sorted: the 1st for once-a-day medicines, the 2nd too for
+    # twice a day, and so on (tracker.reminders.DOSES_A_DAY).
+    medicine_times = models.JSONField(_("medicine dose times"), default=list, blank=True)
+    taper_enabled = models.BooleanField(_("remind me the day before a dose changes"), default=False)
+    labs_every_weeks = models.PositiveSmallIntegerField(
+        _("lab tests every (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    next_visit_at = models.DateTimeField(_("next visit"), null=True, blank=True)
+    notice_time = models.TimeField(_("time for day-before reminders"), default=time(18, 0))
+    quiet_start = models.TimeField(_("quiet hours start"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
+    paused = models.BooleanField(_("pause all reminders"), default=False)
+    email_enabled = models.BooleanField(_("by email"), default=True)
+    push_enabled = models.BooleanField(_("by push notification"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "patient"], name="one_reminder_settings_per_user_and_patient"
+            ),
+            models.CheckConstraint(
+                condition=between_or_null("labs_every_weeks", 1, 52),
+                name="reminder_settings_labs_weeks_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                | Q(quiet_start__isnull=False, quiet_end__isnull=False),
+                name="reminder_settings_quiet_hours_both_or_neither",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reminders of {self.user} for {self.patient}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    QUEUED = "queued", _("Waiting for the sender")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
+class SentReminder(models.Model):
+    """One reminder for one person and diary at one scheduled time: the idempotency key.
+
+    Inserted (ignoring conflicts) by send_due_reminders before anything is sent, so a crash, a
+    retry or two schedulers at once never send it twice. Claimed (PENDING → QUEUED) under
+    SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, with one task enqueued; the task takes it
+    (QUEUED → SENDING, by a conditional update, so a second task finds nothing) and sends. A
+    failed send goes back to PENDING with a later `next_attempt_at`, at most MAX_ATTEMPTS times;
+    a row left SENDING by a worker that died is claimed again after STUCK_AFTER.
+    """
+
+    STUCK_AFTER = timedelta(minutes=15)
+
+    MAX_ATTEMPTS = 4
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="sent_reminders")
+    kind = models.CharField(max_length=10)  # a tracker.reminders kind
+    due_at = models.DateTimeField()  # the scheduled time
+    send_at = models.DateTimeField()  # after quiet hours
+    title = models.CharField(max_length=120)  # first name and kind only
+    text = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)  # email body only
+    link = models.CharField(max_length=20, default="diary")
+    status = models.CharField(
+        max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    channels_sent = models.CharField(max_length=40, blank=True)  # "email,push"
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="sent_reminder_claim"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "patient", "kind", "due_at"], name="one_reminder_per_due_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReminderStatus.values), name="sent_reminder_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.user} at {self.due_at.isoformat()} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A secret calendar URL (/calendar/<token>.ics) for one person and diary, revocable.
+
+    Only the token's hash is kept: the URL is shown once, when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    show_doses = models.BooleanField(_("show doses in my calendar"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "patient"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_calendar_feed_per_user_and_patient",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calendar of {self.user} for {self.patient}"
+
+    @classmethod
+    def issue(cls, user, patient, *, show_doses: bool = False) -> tuple["CalendarFeed", str]:
+        """A new feed and its raw token; the person's earlier feed for this diary stops working."""
+        now = timezone.now()
+        cls.objects.filter(user=user, patient=patient, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        token = new_token()
+        feed = cls.objects.create(
+            user=user,
+            patient=patient,
+            token_hash=hash_token(token),
+            show_doses=show_doses,
+            created_at=now,
+        )
+        return feed, token

@@ -12,6 +12,7 @@ from tracker.views import (
     patients,
     push,
     questions,
+    reminders,
     sharing,
     summary,
     trends,
@@ -163,4 +164,26 @@ urlpatterns += [
 # Everything, for the owner (the account page's "Your data")
 urlpatterns += [
     path(f"{patient}export-all.json", exports.export_everything, name="export_everything"),
+]
+
+# Reminders (issue #14): each person's own, a calendar address, the emails' unsubscribe link
+urlpatterns += [
+    path(f"{patient}reminders/", reminders.reminders_page, name="reminders_page"),
+    path(
+        f"{patient}reminders/calendar/",
+        reminders.calendar_feed_create,
+        name="calendar_feed_create",
+    ),
+    path(
+        f"{patient}reminders/calendar/revoke/",
+        reminders.calendar_feed_revoke,
+        name="calendar_feed_revoke",
+    ),
+    # The kwarg is the whole "<token>.ics", so the log redaction blanks all of it.
+    path("calendar/<str:token>", reminders.calendar_feed, name="calendar_feed"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.reminder_unsubscribe,
+        name="reminder_unsubscribe",
+    ),
 ]

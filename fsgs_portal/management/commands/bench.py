@@ -85,11 +85,15 @@ class Command(BaseCommand):
             metavar="DAYS",
             help="instead: cProfile one summary PDF of DAYS days and print its top lines",
         )
+        parser.add_argument(
+            "--reminder-users", type=int, default=10_000, help="users seeded for due reminders"
+        )
 
-    def handle(self, *args, repeat, pdf_repeat, profile_pdf=None, **options):
+    def handle(self, *args, repeat, pdf_repeat, reminder_users: int, profile_pdf=None, **options):
         if profile_pdf:
             self.profile_summary_pdf(profile_pdf)
             return
+        users = reminder_users
         # No setup_test_environment(): it instruments every template render so the test client
         # can keep a copy of each context, which would make pages look far slower than they are.
         with override_settings(
@@ -100,6 +104,7 @@ class Command(BaseCommand):
             self.diary_and_trends(repeat)
             self.visit_summary(repeat, pdf_repeat)
             self.csv_import(pdf_repeat)
+            self.due_reminders(users)
 
     def line(self, name: str, value: str, ratio: float | None = None, extra: str = ""):
         ratio_text = f"  ×{ratio:.1f} floor" if ratio is not None else ""
@@ -342,6 +347,120 @@ class Command(BaseCommand):
             seconds / self.floor_view_seconds,
             f"{queries.count} queries  budget 1 s: {'ok' if seconds <= 1 else 'OVER'}",
         )
+
+    def due_reminders(self, users: int):
+        """Finding the reminders due at one minute for `users` people, each with a diary,
+        a tapering medicine and a lab result, seeded in a transaction rolled back afterwards.
+        The query count must not grow with the number of users (issue #14)."""
+        from django.db import transaction
+        from django.utils import timezone
+
+        from tracker import reminder_queue
+
+        self.stdout.write("Reminders")
+        now = timezone.now().replace(second=0, microsecond=0)
+        with transaction.atomic():
+            seed_reminder_users(users, now)
+            queries = QueryCounter()
+            started = time.perf_counter()
+            with connection.execute_wrapper(queries):
+                found = reminder_queue.find_due(now)
+            seconds = time.perf_counter() - started
+            transaction.set_rollback(True)
+        self.line(
+            f"find due reminders, {users:,} users",
+            f"{seconds:.3f} s",
+            seconds / self.floor_view_seconds,
+            f"{queries.count} queries, {len(found):,} due",
+        )
+
+
+def seed_reminder_users(count: int, now) -> None:
+    """`count` users, each owning a diary in a zone of their own with every reminder on at the
+    minute of `now` (UTC), a prednisone taper and a lab result: bulk inserts, a few seconds."""
+    from datetime import timedelta
+
+    from django.contrib.auth.hashers import make_password
+
+    from fsgs_portal.accounts.models import User
+    from tracker.models import (
+        CareAccess,
+        DoseStep,
+        LabResult,
+        Medication,
+        Patient,
+        ReminderSettings,
+        Role,
+    )
+
+    zones = ["UTC", "Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
+    tag = now.strftime("%Y%m%d%H%M%S")
+    unusable = make_password(None)  # no one logs in as these
+    users = User.objects.bulk_create(
+        [
+            User(email=f"bench-reminders-{tag}-{n}@example.org", password=unusable)
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+    patients = Patient.objects.bulk_create(
+        [Patient(display_name=f"Bench {n}", time_zone=zones[n % len(zones)]) for n in range(count)],
+        batch_size=1000,
+    )
+    CareAccess.objects.bulk_create(
+        [
+            CareAccess(user=user, patient=patient, role=Role.OWNER)
+            for user, patient in zip(users, patients, strict=True)
+        ],
+        batch_size=1000,
+    )
+    settings_rows, medications = [], []
+    for user, patient in zip(users, patients, strict=True):
+        local = now.astimezone(patient.tz)
+        settings_rows.append(
+            ReminderSettings(
+                user=user,
+                patient=patient,
+                diary_enabled=True,
+                diary_time=local.time(),
+                medicine_times=[local.strftime("%H:%M")],
+                taper_enabled=True,
+                labs_every_weeks=4,
+                notice_time=local.time(),
+            )
+        )
+        medications.append(
+            Medication(
+                patient=patient,
+                name="Prednisone",
+                purpose="steroid",
+                started_on=local.date() - timedelta(days=20),
+            )
+        )
+    ReminderSettings.objects.bulk_create(settings_rows, batch_size=1000)
+    Medication.objects.bulk_create(medications, batch_size=1000)
+    DoseStep.objects.bulk_create(
+        [
+            DoseStep(medication=medication, starts_on=medication.started_on + offset, dose=dose)
+            for medication in medications
+            for offset, dose in ((timedelta(0), 30), (timedelta(days=21), 25))
+        ],
+        batch_size=1000,
+    )
+    LabResult.objects.bulk_create(
+        [
+            LabResult(
+                patient=patient,
+                date=now.astimezone(patient.tz).date() - timedelta(weeks=4),
+                kind="upcr",
+                value_entered=1,
+                unit_entered="g/g",
+                value=1,
+            )
+            for patient in patients
+        ],
+        batch_size=1000,
+    )
 
 
 def yesterday_utc():
