@@ -47,6 +47,12 @@ def test_a_year_of_weights_is_a_row_a_week_with_count_average_lowest_and_highest
     assert "one row per week (every day is in the CSV download)" in chart.table_caption
 
 
+def test_a_week_cut_to_one_day_by_the_periods_edge_names_that_day():
+    axis = DateAxis(date(2025, 11, 30), date(2026, 11, 29))  # from a Sunday
+    chart = weight_chart(axis, [(date(2025, 11, 30), D("70")), (date(2025, 12, 1), D("71"))])
+    assert [row[0] for row in chart.table_rows] == ["2025-11-30", "2025-12-01 to 2025-12-07"]
+
+
 def test_weekly_weight_rows_count_the_days_at_or_above_the_alert_line():
     axis = DateAxis(date(2025, 1, 6), date(2025, 6, 1))
     weights = [(axis.start + timedelta(days=n), D("70")) for n in range(20)]

@@ -580,8 +580,8 @@ def table_block_days(axis: "DateAxis") -> int:
 
 
 def _block_rows(axis: "DateAxis", items: Iterable[tuple[date, object]], summarise) -> list[list]:
-    """One row per block of table_block_days(axis) days that has items: its dates, then
-    summarise(the block's values in date order)."""
+    """One row per block of table_block_days(axis) days that has items: its dates (one date when
+    the period's edge leaves a single day), then summarise(the block's values in date order)."""
     block = table_block_days(axis)
     monday = axis.start - timedelta(days=axis.start.weekday())
     blocks: dict[int, list] = {}
@@ -591,7 +591,8 @@ def _block_rows(axis: "DateAxis", items: Iterable[tuple[date, object]], summaris
     for index, values in blocks.items():
         first = max(monday + timedelta(days=index * block), axis.start)
         last = min(monday + timedelta(days=(index + 1) * block - 1), axis.end)
-        rows.append([_dates_text(first, last), *summarise(values)])
+        dates = _dates_text(first, last) if first < last else _iso(first)
+        rows.append([dates, *summarise(values)])
     return rows
 
 
