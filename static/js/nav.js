@@ -1,6 +1,7 @@
 // The navigation bar's menu button (data-bs-toggle="collapse") and diary switcher
 // (data-bs-toggle="dropdown"), with Bootstrap's classes and ARIA states but without its 80 KB
-// bundle (issue #15: a lighter first load). Escape or a click elsewhere closes an open switcher.
+// bundle (issue #15: a lighter first load). Escape or a click elsewhere closes an open switcher;
+// the arrow keys move through its diaries.
 (function () {
   "use strict";
 
@@ -50,13 +51,31 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") {
-      return;
-    }
     var open = document.querySelector('[data-bs-toggle="dropdown"][aria-expanded="true"]');
-    if (open) {
+    if (event.key === "Escape" && open) {
       closeDropdowns(null);
       open.focus();
+      return;
+    }
+    // Up and down arrows move through the switcher's diaries, as with Bootstrap's dropdown;
+    // down on the closed switcher opens it.
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") {
+      return;
+    }
+    var toggle = event.target.closest('[data-bs-toggle="dropdown"]');
+    if (!open && toggle && event.key === "ArrowDown") {
+      toggle.click();
+      open = toggle;
+    }
+    if (!open || !open.parentElement.contains(event.target)) {
+      return;
+    }
+    var items = Array.prototype.slice.call(menuOf(open).querySelectorAll(".dropdown-item"));
+    var at = items.indexOf(event.target);
+    var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (items.length) {
+      event.preventDefault();
+      items[Math.max(0, Math.min(items.length - 1, at === -1 ? 0 : next))].focus();
     }
   });
 })();

@@ -1,6 +1,7 @@
 """The navigation bar without Bootstrap's JavaScript bundle (issue #15, static/js/nav.js): the
-phone's menu button opens and closes the menu, the diary switcher opens on a click and closes on
-Escape (focus back on it) or a click elsewhere, each with aria-expanded kept true to what shows;
+phone's menu button opens and closes the menu, the diary switcher opens on a click (or the down
+arrow, which with the up arrow then moves through its diaries) and closes on Escape (focus back
+on it) or a click elsewhere, each with aria-expanded kept true to what shows;
 axe-core clean with the menu open."""
 
 import re
@@ -56,6 +57,18 @@ def test_menu_and_diary_switcher_open_and_close(page, parent):
     assert not ada.is_visible()
     assert switcher.get_attribute("aria-expanded") == "false"
     assert page.evaluate("document.activeElement.textContent.trim()") == "Diaries"
+
+    # The arrow keys: down opens the switcher on its first diary, then moves to the next.
+    focused = "document.activeElement.textContent.trim()"
+    page.keyboard.press("ArrowDown")
+    assert ada.is_visible()
+    assert page.evaluate(focused).startswith("Ada")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused).startswith("Ben")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused).startswith("Ada")
+    page.keyboard.press("Escape")
+    assert not ada.is_visible()
 
     switcher.click()
     assert ada.is_visible()
