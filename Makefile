@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup clean
+.PHONY: run test lint format setup clean css
 
 $(VENV)/.run-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,14 @@ format: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache
+
+# Bootstrap, only the parts the portal uses (static/scss/portal-bootstrap.scss), compiled with
+# Bootstrap's own Sass sources. The built CSS and its map are committed; this rebuilds them, with
+# the compiler and sources installed in .build/ (git-ignored), never into the project.
+BOOTSTRAP_VERSION := 5.3.9
+SASS_VERSION := 1.94.2
+css:
+	npm install --prefix .build --no-audit --no-fund --save-exact bootstrap@$(BOOTSTRAP_VERSION) sass@$(SASS_VERSION)
+	.build/node_modules/.bin/sass --load-path=.build/node_modules/bootstrap/scss --style=compressed \
+	  --quiet-deps --silence-deprecation=import,global-builtin,color-functions \
+	  static/scss/portal-bootstrap.scss static/vendor/bootstrap/css/bootstrap.min.css

@@ -51,7 +51,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 OFFLINE_SHELL = [
     "vendor/bootstrap/css/bootstrap.min.css",
     "css/portal.css",
-    "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "js/nav.js",
     "django_htmx/htmx-2.min.js",
     "vendor/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-400-normal.woff2",
     "vendor/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2",

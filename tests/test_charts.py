@@ -449,7 +449,13 @@ def test_blood_pressure_over_90_days_is_drawn_as_weekly_averages():
     shapes = {p.get("class"): p for p in root.iter(f"{SVG}path") if p.get("class")}
     assert len(subpaths(shapes["systolic"])) == 3  # one triangle a week with readings
     assert "Systolic, weekly average" in texts(root)
-    assert len(chart.table_rows) == 16  # the table keeps every reading
+    # Issue #15: the table has a row a week too, each week's readings counted and averaged.
+    assert chart.table_rows == [
+        ["2025-01-06 to 2025-01-12", "2", "130", "85", "140", "90"],
+        ["2025-02-10 to 2025-02-16", "7", "130", "85", "130", "85"],
+        ["2025-02-17 to 2025-02-23", "7", "130", "85", "130", "85"],
+    ]
+    assert chart.table_caption.endswith("; one row per week (every day is in the CSV download)")
     assert "over 16 readings" in chart.summary
     first_tip = re.findall(r"L(\S+) (\S+)Z", shapes["systolic"].get("d"))[0]
     assert float(first_tip[0]) == pytest.approx(axis.x(date(2025, 1, 9)), abs=0.1)  # mid-week

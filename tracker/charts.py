@@ -563,6 +563,58 @@ def _weeks(readings: Sequence[tuple[date, int, int]]) -> dict[date, list[tuple[d
     return weeks
 
 
+# Data tables of long periods: one row per week (per few weeks past a year), so the trends page of a
+# year has about 52 rows a chart, not 365 (issue #15: a bounded page for slow phones). Every day
+# stays in the CSV download.
+TABLE_MAX_ROWS = 53
+
+
+def table_block_days(axis: "DateAxis") -> int:
+    """Days per data-table row: 1 up to WEEKLY_AFTER_DAYS days, else whole weeks (from Monday,
+    as the weekly blood pressure averages) and as few as keep the table within TABLE_MAX_ROWS."""
+    if axis.day_count <= WEEKLY_AFTER_DAYS:
+        return 1
+    monday = axis.start - timedelta(days=axis.start.weekday())
+    weeks = ((axis.end - monday).days + 1 + 6) // 7
+    return 7 * math.ceil(weeks / TABLE_MAX_ROWS)
+
+
+def _block_rows(axis: "DateAxis", items: Iterable[tuple[date, object]], summarise) -> list[list]:
+    """One row per block of table_block_days(axis) days that has items: its dates (one date when
+    the period's edge leaves a single day), then summarise(the block's values in date order)."""
+    block = table_block_days(axis)
+    monday = axis.start - timedelta(days=axis.start.weekday())
+    blocks: dict[int, list] = {}
+    for day, value in items:
+        blocks.setdefault((day - monday).days // block, []).append(value)
+    rows = []
+    for index, values in blocks.items():
+        first = max(monday + timedelta(days=index * block), axis.start)
+        last = min(monday + timedelta(days=(index + 1) * block - 1), axis.end)
+        dates = _dates_text(first, last) if first < last else _iso(first)
+        rows.append([dates, *summarise(values)])
+    return rows
+
+
+def _block_caption(caption: str, axis: "DateAxis") -> str:
+    """The caption of a table with one row per week or per few weeks."""
+    weeks = table_block_days(axis) // 7
+    return (
+        caption
+        + "; "
+        + ngettext(
+            "one row per week (every day is in the CSV download)",
+            "one row per %(count)d weeks (every day is in the CSV download)",
+            weeks,
+        )
+        % {"count": weeks}
+    )
+
+
+def _mean(values: Sequence) -> Decimal:
+    return Decimal(sum(values)) / len(values)
+
+
 def _triangle_path(x: float, y: float, size: float, *, pointing: str) -> str:
     """Path data of a triangle whose tip is at (x, y): "down" for systolic (from above), "up"
     for diastolic."""
@@ -772,8 +824,12 @@ def _polyline(points: Sequence[tuple[float, float]], colour: str, width: float, 
     )
 
 
+def _dates_text(first: date, last: date) -> str:
+    return _("%(start)s to %(end)s") % {"start": _iso(first), "end": _iso(last)}
+
+
 def _period_text(axis: DateAxis) -> str:
-    return _("%(start)s to %(end)s") % {"start": _iso(axis.start), "end": _iso(axis.end)}
+    return _dates_text(axis.start, axis.end)
 
 
 def _too_little(what: str) -> str:
@@ -827,7 +883,7 @@ def weight_chart(
     band_lows: dict[date, Decimal] = {}
     if alert_limit is not None:
         alert_lines = _alert_lines(readings, shown, alert_limit, typed or {}, band_lows)
-    alert_days = [day for day, (_line, reached) in alert_lines.items() if reached]
+    alert_days = {day for day, (_line, reached) in alert_lines.items() if reached}
     # Everything in the unit shown, converted once.
     weight_shown = {day: display(readings[day]) for day in shown}
     average_shown = {day: display(value) for day, value in averages.items()}
@@ -857,6 +913,28 @@ def weight_chart(
         "unit": unit,
         "period": _period_text(axis),
     }
+    if table_block_days(axis) > 1:
+        header = [
+            _dates_header(),
+            _("Readings"),
+            _("Average (%(unit)s)") % {"unit": unit},
+            _("Lowest (%(unit)s)") % {"unit": unit},
+            _("Highest (%(unit)s)") % {"unit": unit},
+        ]
+        if alert_gain is not None:
+            header.append(_("Days at or above the alert line"))
+
+        def summarise(days: list[date]) -> list[str]:
+            values = [weight_shown[day] for day in days]
+            row = [str(len(days))] + [
+                str(rounded(value)) for value in (_mean(values), min(values), max(values))
+            ]
+            if alert_gain is not None:
+                row.append(str(sum(1 for day in days if day in alert_days)))
+            return row
+
+        rows = _block_rows(axis, ((day, day) for day in shown), summarise)
+        caption = _block_caption(caption, axis)
 
     if len(shown) < MIN_LINE_READINGS:
         what = ngettext(
@@ -1023,6 +1101,11 @@ def _date_header() -> str:
     return _("Date")
 
 
+def _dates_header() -> str:
+    """The first column of a table with one row per week (table_block_days)."""
+    return _("Dates")
+
+
 def _alert_lines(
     readings: Mapping[date, Decimal],
     shown: Sequence[date],
@@ -1106,6 +1189,27 @@ def swelling_foam_strip(
     caption = _("Swelling by body site and urine foam, grade 0 to 3, %(period)s") % {
         "period": _period_text(axis)
     }
+    if table_block_days(axis) > 1:
+        header = [
+            _dates_header(),
+            _("Days recorded"),
+            *[_("%(site)s, highest") % {"site": site_labels[site]} for site in SWELLING_SITES],
+            _("Foam, highest"),
+        ]
+
+        def summarise(days: list[date]) -> list[str]:
+            row = [str(len(days))]
+            for key in rows_keys:
+                words = foam_words if key == "foam" else grade_words
+                grades = [
+                    entries[day][1] if key == "foam" else entries[day][0].get(key) for day in days
+                ]
+                highest = max((grade for grade in grades if grade is not None), default=None)
+                row.append(not_recorded if highest is None else f"{highest} ({words[highest]})")
+            return row
+
+        rows = _block_rows(axis, ((day, day) for day in shown), summarise)
+        caption = _block_caption(caption, axis)
     if not shown:
         message = _too_little(_("no swelling or foam recorded in this period"))
         return Chart(
@@ -1288,6 +1392,14 @@ def dipstick_tiles(
     caption = _("Urine dipstick protein, first-morning urine, %(period)s") % {
         "period": _period_text(axis)
     }
+    if table_block_days(axis) > 1:
+        header = [_dates_header(), _("Days tested"), _("Highest"), _("Lowest")]
+        rows = _block_rows(
+            axis,
+            shown.items(),
+            lambda codes: [str(len(codes)), grade_labels[max(codes)], grade_labels[min(codes)]],
+        )
+        caption = _block_caption(caption, axis)
     if not shown:
         message = _too_little(_("no dipstick result in this period"))
         return Chart(
@@ -1493,7 +1605,8 @@ def blood_pressure_chart(
     """Each reading as a down-pointing triangle at the systolic and an up-pointing one at the
     diastolic value (the charting convention), joined by a line; dashed target lines when given.
     Over WEEKLY_AFTER_DAYS days a reading's triangles would be a pixel apart: each week's
-    average is drawn instead (the legend says so; the summary, the table keep every reading).
+    average is drawn instead (the legend says so; the summary counts every reading, and the
+    table has a row a week with each week's readings, averages and highest values).
 
     A reading is above target when its systolic or its diastolic is higher than the target's.
     """
@@ -1530,6 +1643,35 @@ def blood_pressure_chart(
             row.append(yes if above(systolic, diastolic) else no)
         rows.append(row)
     caption = _("Blood pressure readings in mmHg, %(period)s") % {"period": _period_text(axis)}
+    if table_block_days(axis) > 1:
+        header = [
+            _dates_header(),
+            _("Readings"),
+            _("Average systolic (mmHg)"),
+            _("Average diastolic (mmHg)"),
+            _("Highest systolic (mmHg)"),
+            _("Highest diastolic (mmHg)"),
+        ]
+        if target_pair:
+            header.append(
+                _("Readings above the %(s)d/%(d)d target")
+                % {"s": target_pair[0], "d": target_pair[1]}
+            )
+
+        def summarise(week: list[tuple[date, int, int]]) -> list[str]:
+            systolic, diastolic = [r[1] for r in week], [r[2] for r in week]
+            row = [
+                str(len(week)),
+                *(str(rounded(_mean(values), 0)) for values in (systolic, diastolic)),
+                str(max(systolic)),
+                str(max(diastolic)),
+            ]
+            if target_pair:
+                row.append(str(sum(1 for r in week if above(r[1], r[2]))))
+            return row
+
+        rows = _block_rows(axis, ((reading[0], reading) for reading in clean), summarise)
+        caption = _block_caption(caption, axis)
     if len(clean) < MIN_LINE_READINGS:
         what = ngettext(
             "%(count)d blood pressure reading in this period (at least 2 are needed)",
