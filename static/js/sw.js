@@ -258,13 +258,12 @@ self.addEventListener("message", function (event) {
   var reply = event.ports && event.ports[0];
   var done;
   if (data.type === "send-waiting") done = sendWaiting(data.user);
+  else if (data.type === "signed-out") done = clearPrivate();
   else if (data.type === "signed-in") {
     done = forgetOthers(data.user).then(function () {
       return sendWaiting(data.user);
     });
-  }
-  else if (data.type === "signed-out") done = clearPrivate();
-  else if (data.type === "save-guides") {
+  } else if (data.type === "save-guides") {
     done = Promise.all(
       (data.urls || []).map(function (url) {
         return storeGuide(new URL(url, self.location.origin).href, null);
