@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+OFFLINE_KEY_SALT = "fsgs_portal.accounts.offline-user"
 
 
 class UserManager(BaseUserManager):
@@ -57,3 +60,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.email
+
+    @property
+    def offline_key(self) -> str:
+        """Who owns the diary days a device keeps offline: the page carries it in
+        <meta name="offline-user">. An HMAC of the id (with SECRET_KEY), so the page shows no id
+        or email, and it stays the same across sessions: a session that ends by itself keeps its
+        person's waiting days for their next sign-in."""
+        return salted_hmac(OFFLINE_KEY_SALT, str(self.pk), algorithm="sha256").hexdigest()[:32]

@@ -18,7 +18,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", redirects.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.account_delete, name="account_delete"),
     path(

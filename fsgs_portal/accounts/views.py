@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from fsgs_portal import redirects
 from fsgs_portal.accounts.confirmation import (
     CONFIRMATION_DAYS,
     confirmation_tokens,
@@ -24,6 +25,21 @@ from fsgs_portal.accounts.forms import ResendConfirmationForm, SignupForm
 from fsgs_portal.accounts.models import User
 from fsgs_portal.accounts.reauth import PasswordConfirmForm
 from fsgs_portal.redirects import safe_next
+
+# Sent when a person ends their session on purpose (log-out, deleting the account), so a shared
+# device keeps nothing of theirs, even with JavaScript off: "cache" is the browser's HTTP cache;
+# "storage" is IndexedDB (diary days waiting to send), the service worker's stored pages, local
+# storage, and the service worker itself, with this device's push subscription. The worker comes
+# back on the next page (static/js/offline.js registers it); saved guides must be saved again.
+# A session that ends by itself sends nothing: its person's waiting days stay for their return.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class LogoutView(redirects.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 @login_not_required
@@ -164,6 +180,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         erase.erase_account(request.user)
         logout(request)
         messages.success(request, _("Your account and its diaries are deleted."))
-        return redirect("home")
+        response = redirect("home")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
     plan = erase.account_erasure(request.user)
     return render(request, "registration/account_delete.html", {"form": form, "plan": plan})

@@ -3,12 +3,20 @@
 // through the same form endpoint. A day the server did not take comes back here: a conflict
 // (someone else saved the day meanwhile) shows both versions and the person chooses; a value
 // the server refused is put back in the form and sent once more, so its error shows by the field.
+// Each day kept is tagged with the signed-in person's key (<meta name="offline-user">): a page
+// shows and sends only that person's days, never those of someone else who used this device.
 (function () {
   "use strict";
 
   var queue = window.FsgsQueue;
   var marks = document.querySelector("[data-offline-marks]");
-  if (!queue || !marks || !("serviceWorker" in navigator)) return;
+  var ownerMeta = document.querySelector('meta[name="offline-user"]');
+  var owner = ownerMeta ? ownerMeta.content : "";
+  if (!queue || !marks || !owner || !("serviceWorker" in navigator)) return;
+
+  function mine(entry) {
+    return entry.owner === owner;
+  }
 
   function text(name, date) {
     return (marks.getAttribute("data-text-" + name) || "").replace("%(date)s", date || "");
@@ -156,7 +164,8 @@
   }
 
   function render() {
-    return queue.all().then(function (entries) {
+    return queue.all().then(function (all) {
+      var entries = all.filter(mine);
       var form = dayForm();
       var here = form && form.getAttribute("data-day-url");
       var list = marks.querySelector("[data-offline-waiting]");
@@ -199,6 +208,7 @@
       label: form.getAttribute("data-day-label"),
       fields: formFields(form),
       savedAt: Date.now(),
+      owner: owner,
     };
     return queue.add(entry).then(function () {
       render();
@@ -229,14 +239,14 @@
     var data = event.data || {};
     if (data.type !== "fsgs-replayed") return;
     var form = dayForm();
-    var outcome = data.outcome;
-    var here = outcome.sent.concat(outcome.problems).filter(function (entry) {
+    var sent = data.outcome.sent.filter(mine);
+    var here = sent.concat(data.outcome.problems.filter(mine)).filter(function (entry) {
       return form && entry.url === form.getAttribute("data-day-url");
     })[0];
-    var sentHere = here && outcome.sent.indexOf(here) >= 0;
+    var sentHere = here && sent.indexOf(here) >= 0;
     var status = document.querySelector("#page-status");
-    if (status && outcome.sent.length) {
-      status.textContent = outcome.sent
+    if (status && sent.length) {
+      status.textContent = sent
         .map(function (entry) {
           return text("sent", entry.label);
         })

@@ -1,7 +1,10 @@
 // Every page (issue #15): registers the service worker (/sw.js), shows the "saved copy" banner
-// on a page the worker served from its store, asks it to send waiting diary days (now and when
-// the connection returns), and clears this device's private copies at log-out or whenever the
-// server shows a signed-out page. Without JavaScript none of this runs and nothing is stored.
+// on a page the worker served from its store, tells it who is signed in (<meta name="offline-
+// user">: another person's waiting days and stored pages go) and asks it to send this person's
+// waiting diary days (now and when the connection returns). It clears this device's private
+// copies at log-out, with its push subscription, or whenever the server shows a signed-out page.
+// Without JavaScript none of this runs and nothing is stored (log-out's Clear-Site-Data clears
+// the rest).
 (function () {
   "use strict";
 
@@ -9,6 +12,9 @@
   if (!script || !("serviceWorker" in navigator)) return;
   var signedIn = script.hasAttribute("data-signed-in");
   var logoutPath = script.getAttribute("data-logout");
+  var pushOffUrl = script.getAttribute("data-push-off");
+  var ownerMeta = document.querySelector('meta[name="offline-user"]');
+  var user = ownerMeta ? ownerMeta.content : "";
 
   function tellWorker(message) {
     return navigator.serviceWorker.ready.then(function (registration) {
@@ -22,10 +28,40 @@
     });
   }
 
-  // Log-out: every stored diary day and every stored page but the static files, before the
-  // form goes. A stuck deletion does not keep the person signed in: the form goes after 2 s.
-  function clearDevice() {
+  // This device's push subscription: the server forgets it while the session still lets it
+  // (issue #14's endpoint), then the browser drops it, so no reminder reaches the next person.
+  function pushOff(form) {
+    var token = form.querySelector('[name="csrfmiddlewaretoken"]');
+    return navigator.serviceWorker
+      .getRegistration("/")
+      .then(function (registration) {
+        return registration && registration.pushManager
+          ? registration.pushManager.getSubscription()
+          : null;
+      })
+      .then(function (subscription) {
+        if (!subscription) return null;
+        var told = fetch(pushOffUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+          body: JSON.stringify({ endpoint: subscription.endpoint }),
+        });
+        return told
+          .catch(function () {})
+          .then(function () {
+            return subscription.unsubscribe();
+          });
+      })
+      .catch(function () {});
+  }
+
+  // Log-out: the push subscription, every stored diary day and every stored page but the
+  // static files, before the form goes. A stuck step does not keep the person signed in: the
+  // form goes after 2 s.
+  function clearDevice(form) {
     var work = [
+      pushOff(form),
       new Promise(function (resolve) {
         var request = indexedDB.deleteDatabase("fsgs-offline");
         request.onsuccess = request.onerror = resolve;
@@ -57,7 +93,7 @@
     if (event.defaultPrevented || !logoutPath) return;
     if (new URL(form.action, location.href).pathname !== logoutPath) return;
     event.preventDefault();
-    clearDevice().then(function () {
+    clearDevice(form).then(function () {
       form.submit();
     });
   });
@@ -70,7 +106,7 @@
   }
 
   function sendWaiting() {
-    if (signedIn && navigator.onLine) tellWorker({ type: "send-waiting" });
+    if (signedIn && navigator.onLine) tellWorker({ type: "send-waiting", user: user });
   }
 
   // "Save all guides for offline" on the guide index.
@@ -95,9 +131,10 @@
   }
 
   navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" }).then(function () {
-    // A saved guide is always the signed-out page: it says nothing about this session.
-    if (!signedIn && !savedCopy) tellWorker({ type: "signed-out" });
-    sendWaiting();
+    // A saved copy says nothing about this session: a guide's is always the signed-out page.
+    if (savedCopy) sendWaiting();
+    else if (user) tellWorker({ type: "signed-in", user: user });
+    else if (!signedIn) tellWorker({ type: "signed-out" });
   });
   window.addEventListener("online", sendWaiting);
 })();

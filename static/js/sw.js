@@ -4,7 +4,8 @@
 // - Guides, the guide index and the glossary: from the network, a copy kept for offline; the
 //   copy is always the signed-out page, so no name from the menu is stored with it.
 // - The diary form pages, while signed in: from the network, a copy kept for offline. No other
-//   private page is ever stored. Log-out and any signed-out page clear these copies.
+//   private page is ever stored. Log-out and any signed-out page clear these copies, and so
+//   does a page of another person (they are one person's: the key in OWNER_MARK).
 // - Diary days saved offline wait in IndexedDB (offline-queue.js) and are sent from here on
 //   Background Sync, and when a page asks (page load, the online event).
 importScripts("__PUSH_SCRIPT__", "__QUEUE_SCRIPT__");
@@ -16,6 +17,7 @@ var LOGOUT = "__LOGOUT__";
 var STATIC_CACHE = "fsgs-static-" + VERSION;
 var GUIDES_CACHE = "fsgs-guides";
 var PRIVATE_CACHE = "fsgs-private";
+var OWNER_MARK = "/offline-user";
 var GUIDE_PAGE = /^(\/[a-z]{2}(-[a-z]+)?)?\/learn\/([\w-]+\/)?$/;
 var NOT_GUIDES = /\/learn\/search\/$/;
 var DIARY_PAGE = /^\/patients\/[\w-]{12}\/diary\/(\d{4}-\d{2}-\d{2}\/)?$/;
@@ -102,14 +104,49 @@ function storeGuide(url, response) {
     });
 }
 
+// The stored diary pages, emptied first when they are not `owner`'s (or nobody's: older copies).
+function privateFor(owner) {
+  return caches.open(PRIVATE_CACHE).then(function (cache) {
+    return cache
+      .match(OWNER_MARK)
+      .then(function (mark) {
+        return mark ? mark.text() : null;
+      })
+      .then(function (stored) {
+        if (stored === owner) return cache;
+        return clearPrivate()
+          .then(function () {
+            return caches.open(PRIVATE_CACHE);
+          })
+          .then(function (fresh) {
+            return fresh.put(OWNER_MARK, new Response(owner)).then(function () {
+              return fresh;
+            });
+          });
+      });
+  });
+}
+
+// A person signed in (a page from the server says who): other people's waiting days and
+// stored pages go.
+function forgetOthers(owner) {
+  return Promise.all([
+    FsgsQueue.forget(owner),
+    caches.has(PRIVATE_CACHE).then(function (stored) {
+      return stored && privateFor(owner);
+    }),
+  ]);
+}
+
 // Only a page holding a day form is kept (not a view-only caregiver's diary).
 function storeDiaryPage(url, response) {
   return response
     .clone()
     .text()
     .then(function (html) {
-      if (html.indexOf("data-day-url=") < 0) return null;
-      return caches.open(PRIVATE_CACHE).then(function (cache) {
+      var owner = FsgsQueue.ownerOf(html);
+      if (!owner || html.indexOf("data-day-url=") < 0) return null;
+      return privateFor(owner).then(function (cache) {
         var puts = [cache.put(url, response.clone())];
         // The installed app starts at /diary/: offline, the last diary seen today opens there.
         if (!/\d\/$/.test(new URL(url).pathname)) puts.push(cache.put(DIARY_HOME, response));
@@ -189,9 +226,10 @@ function tellPages(message) {
   });
 }
 
-// Send the waiting days; refresh the stored copy of each sent day's page; tell the pages.
-function sendWaiting() {
-  return FsgsQueue.replay().then(function (outcome) {
+// Send the waiting days (of `owner`, when a page says who is signed in); refresh the stored
+// copy of each sent day's page; tell the pages.
+function sendWaiting(owner) {
+  return FsgsQueue.replay(owner).then(function (outcome) {
     var refreshed = outcome.sent.map(function (entry) {
       return caches.open(PRIVATE_CACHE).then(function (cache) {
         return cache.match(entry.url).then(function (stored) {
@@ -219,9 +257,13 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   var reply = event.ports && event.ports[0];
   var done;
-  if (data.type === "send-waiting") done = sendWaiting();
+  if (data.type === "send-waiting") done = sendWaiting(data.user);
   else if (data.type === "signed-out") done = clearPrivate();
-  else if (data.type === "save-guides") {
+  else if (data.type === "signed-in") {
+    done = forgetOthers(data.user).then(function () {
+      return sendWaiting(data.user);
+    });
+  } else if (data.type === "save-guides") {
     done = Promise.all(
       (data.urls || []).map(function (url) {
         return storeGuide(new URL(url, self.location.origin).href, null);

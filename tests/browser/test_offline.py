@@ -1,7 +1,8 @@
 """Offline in a real browser (issue #15), with Playwright's offline mode: a guide opens again
 without a connection; a day logged offline waits on the device and is saved when the connection
 returns; a day changed on the server meanwhile shows both versions and loses neither; a value
-the server refuses comes back on the day's form; log-out clears every stored day and page.
+the server refuses comes back on the day's form; log-out clears every stored day and page; on a
+shared device a waiting day is sent only for the person who saved it.
 Screenshots of the offline states go to /work/notes/ when that folder exists (the lead's notes)."""
 
 import time
@@ -10,12 +11,15 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db.models import F
+from django.test import Client
 
 from tests.browser.conftest import VIEWPORTS, PageProblems, assert_accessible
 from tests.browser.test_diary import log_in
-from tests.factories import make_day, make_patient, make_user
-from tracker.models import DiaryDay
+from tests.factories import grant_access, make_day, make_patient, make_user
+from tracker.models import DiaryDay, Role
 from tracker.views import diary as diary_views
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -205,4 +209,106 @@ def test_log_out_clears_the_waiting_day_and_every_stored_page(
     assert databases == []
     stored = page.evaluate("() => caches.keys()")
     assert [name for name in stored if not name.startswith("fsgs-static-")] == []
+    assert not patient.diary_days.filter(date=patient.today()).exists()
+
+
+# A shared device --------------------------------------------------------------------------------
+
+
+# Every stored copy of a page, as text: whose pages the device keeps.
+STORED_PAGES = """async () => {
+  const texts = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      texts.push(await (await cache.match(request)).text());
+    }
+  }
+  return texts;
+}"""
+
+
+@pytest.fixture
+def family(live_server, guides):
+    """Ola's parent keeps the diary; a grandparent may edit it too, on the same phone."""
+    parent = make_user("parent@example.org")
+    patient = make_patient(parent, display_name="Ola Offline")
+    make_day(patient, patient.today() - timedelta(days=1), parent, weight_kg=D("70.0"))
+    grandparent = make_user("grandparent@example.org")
+    grant_access(grandparent, patient, Role.EDIT, invited_by=parent)
+    return parent, grandparent, patient
+
+
+def session_ends_by_itself(page):
+    """The idle time-out, as the server sees it: the session is gone; the page is left as it was."""
+    Session.objects.all().delete()
+    page.context.set_offline(False)
+    page.wait_for_function("() => navigator.onLine")
+
+
+def test_someone_else_signing_in_neither_sends_nor_shows_the_waiting_day_and_it_goes(page, family):
+    parent, grandparent, patient = family
+    log_in(page, parent)
+    diary_path = f"/patients/{patient.public_id}/diary/"
+    log_day_offline(page, diary_path, "72.4")
+    [entry] = waiting_entries(page)
+    assert entry["owner"] == parent.offline_key
+    session_ends_by_itself(page)
+    page.wait_for_timeout(1000)  # the online event's attempt finds no session: the day waits
+    assert [entry["status"] for entry in waiting_entries(page)] == ["waiting"]
+
+    log_in(page, grandparent)  # lands on Ola's diary, which the grandparent may edit
+
+    assert wait_for(lambda: waiting_entries(page) == [])
+    assert page.locator("#id_weight").input_value() != "72.4"
+    assert not page.locator("[data-offline-waiting]").is_visible()
+    page.wait_for_timeout(1000)
+    assert not patient.diary_days.filter(date=patient.today()).exists()
+    stored = page.evaluate(STORED_PAGES)
+    assert not [text for text in stored if parent.offline_key in text]
+
+
+def test_the_same_person_signing_in_again_finds_the_waiting_day_sent(page, family):
+    parent, _grandparent, patient = family
+    log_in(page, parent)
+    log_day_offline(page, f"/patients/{patient.public_id}/diary/", "72.4")
+    session_ends_by_itself(page)
+    page.wait_for_timeout(1000)
+    assert [entry["status"] for entry in waiting_entries(page)] == ["waiting"]
+    assert not patient.diary_days.filter(date=patient.today()).exists()
+
+    log_in(page, parent)
+
+    assert wait_for(lambda: patient.diary_days.filter(date=patient.today()).exists())
+    day = patient.diary_days.get(date=patient.today())
+    assert (day.weight_kg, day.entered_by) == (D("72.400"), parent)
+    assert wait_for(lambda: waiting_entries(page) == [])
+
+
+def test_a_page_of_another_person_clears_the_first_person_s_days_and_pages(page, family):
+    """No signed-out page in between (the grandparent signed in from another tab): the day is
+    not sent under the grandparent's session, and their first diary page clears the parent's."""
+    parent, grandparent, patient = family
+    log_in(page, parent)
+    diary_path = f"/patients/{patient.public_id}/diary/"
+    log_day_offline(page, diary_path, "72.4")
+    Session.objects.all().delete()
+    other_tab = Client()
+    other_tab.force_login(grandparent, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = other_tab.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": page.url}]
+    )
+    page.context.set_offline(False)  # the parent's page asks to send: the server says no
+    page.wait_for_timeout(1000)
+    assert not patient.diary_days.filter(date=patient.today()).exists()
+
+    page.goto(diary_path)
+
+    assert wait_for(lambda: waiting_entries(page) == [])
+    owner_mark = "() => caches.match('/offline-user').then((mark) => mark && mark.text())"
+    page.wait_for_function(f"{owner_mark}.then((key) => key === {grandparent.offline_key!r})")
+    stored = page.evaluate(STORED_PAGES)
+    assert [text for text in stored if grandparent.offline_key in text]
+    assert not [text for text in stored if parent.offline_key in text]
     assert not patient.diary_days.filter(date=patient.today()).exists()
