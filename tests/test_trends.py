@@ -142,6 +142,28 @@ def test_upcr_in_the_patients_unit_with_the_complete_remission_line(client_for, 
     assert "(33.93 mg/mmol)" in chart.summary  # 0.3 g/g x 113.1, the exact conversion
 
 
+def test_upcr_trend_is_on_a_log_axis_with_the_nephrotic_line_as_on_the_summary(client_for, owner):
+    patient = make_patient(owner, birth_date=date(1980, 1, 1), upcr_unit="mg/g")
+    for days_ago, value in ((60, D("5.2")), (30, D("0.9")), (0, D("0.15"))):
+        LabResult.objects.create(
+            patient=patient,
+            date=TODAY - timedelta(days=days_ago),
+            kind="upcr",
+            value_entered=value,
+            unit_entered="g/g",
+            value=value,
+        )
+    response = client_for(owner).get(url(patient) + "?days=90")
+    svg = str(
+        next(item.chart for item in response.context["trends"].charts if item.key == "upcr").svg
+    )
+    # Tick labels of a log axis from 100 to 10,000 mg/g: each tenfold step, not a linear scale.
+    for tick in (">100<", ">1000<", ">10000<"):
+        assert tick in svg
+    assert 'class="upper-line"' in svg
+    assert "Nephrotic range: above 3500 mg/g" in svg
+
+
 @pytest.mark.parametrize(
     ("birth_date", "unit", "reference", "label"),
     [

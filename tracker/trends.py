@@ -36,6 +36,7 @@ from tracker.models import (
     Patient,
     Purpose,
 )
+from tracker.summary import UPCR_LOG_RANGE_G_PER_G, upcr_lines
 
 PERIOD_CHOICES = (14, 28, 90, 365)
 DEFAULT_PERIOD_DAYS = 28
@@ -301,6 +302,9 @@ def build_charts(data: TrendData) -> list[TrendChart]:
             )
         )
     reference, reference_label = remission.complete_remission_line(data.upcr_unit, data.is_child)
+    # As on the visit summary: a log axis (results span 100 to 10,000 mg/g), at least 0.1 to 10 g/g,
+    # with the nephrotic-range line too.
+    low, high = (units.upcr_from_g_per_g(v, data.upcr_unit) for v in UPCR_LOG_RANGE_G_PER_G)
     found.append(
         TrendChart(
             "upcr",
@@ -315,6 +319,8 @@ def build_charts(data: TrendData) -> list[TrendChart]:
                 reference,
                 reference_label=reference_label,
                 id_prefix="lab-upcr",
+                log_range=(low, high),
+                upper_line=upcr_lines(data.upcr_unit, data.is_child)[1],
             ),
         )
     )
