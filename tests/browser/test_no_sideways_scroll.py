@@ -107,6 +107,7 @@ def patient_pages(patient) -> list[str]:
         reverse("account_delete"),
         "/learn/",
         "/learn/plasmapheresis/",
+        "/learn/home-monitoring/",  # pictures and three-column tables (issue #16)
         "/learn/glossary/",
         "/learn/search/?q=foamy+pee",
         "/",
