@@ -100,6 +100,8 @@ def patient_pages(patient) -> list[str]:
         reverse("question_list", kwargs=pid),
         reverse("patient_summary", kwargs=pid),
         reverse("sharing_page", kwargs=pid),
+        reverse("reminders_page", kwargs=pid),  # issue #14
+        reverse("notifications"),
         reverse("patient_edit", kwargs=pid),
         reverse("diary_import", kwargs=pid),
         reverse("profile"),
