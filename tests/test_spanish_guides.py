@@ -275,3 +275,13 @@ def test_reading_levels_in_english(spanish):
     out = _call("reading_levels")
     guide = Guide.objects.get(slug="symptoms", language="en")
     assert f"| symptoms | {guide.word_count} | {guide.reading_grade:.1f} |" in out
+
+
+def test_choosing_a_language_on_a_guide_goes_to_its_translation(client, spanish):
+    response = client.post(
+        "/i18n/setlang/", {"language": "es", "next": "/learn/what-is-fsgs/#filtros"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/es/learn/what-is-fsgs/#filtros"
+    back = client.post("/i18n/setlang/", {"language": "en", "next": "/es/learn/what-is-fsgs/"})
+    assert back["Location"] == "/learn/what-is-fsgs/"

@@ -9,14 +9,8 @@ import pytest
 import textstat
 
 from education.loader import CONTENT_DIR
-from education.readability import (
-    fernandez_huerta,
-    inflesz_level,
-    plain_text,
-    reading_grade,
-    szigriszt_pazos,
-)
-from education.rendering import markdown_to_html, sanitize
+from education.readability import fernandez_huerta, inflesz_level, reading_grade, szigriszt_pazos
+from education.rendering import render_guide
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "es"
 SPANISH_GUIDES = sorted((CONTENT_DIR / "es").glob("*.md"))
@@ -33,7 +27,7 @@ def scores(text: str) -> dict[str, float]:
 def reading_problems(path: Path) -> list[str]:
     """Each score of a Spanish guide file under its floor, named; none when it reads easily."""
     post = frontmatter.load(path)
-    body = plain_text(sanitize(markdown_to_html(post.content)))
+    body = render_guide(post.content, [], "es").text
     problems = []
     for part, text, floors in (
         ("body", body, BODY_FLOOR),
