@@ -100,7 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "education/index.html", context)
 
 
-def guide_context(slug: str, language: str) -> dict:
+def guide_context(slug: str, language: str = Language.ENGLISH) -> dict:
     guide = get_object_or_404(Guide, slug=slug, language=language)
     # Every language's listing in one query: this one's for the pager, the others' for links.
     everything = Guide.objects.in_reading_order().only(*LISTING_FIELDS)

@@ -135,7 +135,7 @@ class Command(BaseCommand):
     def guides(self, repeat: int):
         from education.models import Guide
 
-        guide = Guide.objects.order_by("-word_count").first()
+        guide = Guide.objects.filter(language="en").order_by("-word_count").first()
         if guide is None:
             raise CommandError("No guides loaded: run `python manage.py load_guides` first.")
         self.stdout.write("Guides")
