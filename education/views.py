@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from education.models import TOPICS, GlossaryTerm, Guide, Language, reverse_in
 from education.readability import inflesz_level
 from education.rendering import define_terms_for_print, split_visit_questions, table_of_contents
+from education.search import fold
 from education.search import search as run_search
 from fsgs_portal.pdf import GUIDE_STYLESHEETS, pdf_response, render_pdf
 
@@ -155,12 +156,14 @@ def printable_aid(request: HttpRequest, name: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
-    # Sorted here, not in SQL: databases differ on where "eGFR" goes among capitals.
+    # Sorted here, not in SQL: databases differ on where "eGFR" goes among capitals. Accents
+    # do not count, so "Ácido" sits under A (Spanish dictionaries do the same).
     terms = sorted(
-        GlossaryTerm.objects.filter(language=get_language()), key=lambda term: term.term.lower()
+        GlossaryTerm.objects.filter(language=get_language()),
+        key=lambda term: fold(term.term.lower()),
     )
     letters = [
-        (letter, list(items)) for letter, items in groupby(terms, lambda t: t.term[0].upper())
+        (letter, list(items)) for letter, items in groupby(terms, lambda t: fold(t.term[0]).upper())
     ]
     context = {"letters": letters}
     context.update(alternates(request, ALL_LANGUAGES, "education:glossary"))

@@ -286,3 +286,11 @@ def test_choosing_a_language_on_a_guide_goes_to_its_translation(client, spanish)
     assert response["Location"] == "/es/learn/what-is-fsgs/#filtros"
     back = client.post("/i18n/setlang/", {"language": "en", "next": "/es/learn/what-is-fsgs/"})
     assert back["Location"] == "/learn/what-is-fsgs/"
+
+
+def test_spanish_glossary_letters_ignore_accents(client, spanish):
+    GlossaryTerm.objects.create(slug="acid", language="es", term="Ácido", definition="Una prueba.")
+    page = client.get("/es/learn/glossary/").content.decode()
+    assert 'id="letter-Á"' not in page
+    section_a = page.split('id="letter-A"')[1].split('id="letter-')[0]
+    assert "Ácido" in section_a

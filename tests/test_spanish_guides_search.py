@@ -96,3 +96,15 @@ def test_postgres_spanish_configuration_ignores_accents_and_stems(db):
         assert cursor.fetchone()[0] == "'rinon':2"
         cursor.execute("SELECT to_tsquery('spanish_unaccent', 'riñón:*')::text")
         assert cursor.fetchone()[0] == "'rinon':*"
+
+
+@pytest.mark.skipif(
+    not search_module.SYNONYMS_FILES["es"].exists(), reason="no es/synonyms.yaml yet"
+)
+def test_every_spanish_everyday_meaning_is_a_word_the_spanish_guides_use(guides):
+    """As in English: a meaning no Spanish guide uses would find nothing."""
+    real = {"es": search_module.CONTENT_DIR / "es" / "synonyms.yaml"}
+    search_module.SYNONYMS_FILES.update(real)  # undone by the autouse fixture
+    meanings = {m for means in search_module.everyday_words("es").values() for m in means}
+    missing = sorted(m for m in meanings if not (search(m, "es").guides or search(m, "es").terms))
+    assert missing == []
