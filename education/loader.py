@@ -1,5 +1,7 @@
 """Load the guide files (education/content/*.md with front matter) and glossary.yaml into the
-database. Idempotent: running it again changes only what changed; the files win over admin edits."""
+database, and each translation from its own folder (content/es/: the same slugs and front-matter
+keys, `topic` still the English key). Idempotent: running it again changes only what changed;
+the files win over admin edits."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,9 +10,11 @@ import frontmatter
 import yaml
 from django.db import transaction
 
-from education.models import TOPICS, GlossaryTerm, Guide
+from education.models import TOPICS, GlossaryTerm, Guide, Language
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+# Translations live in content/<code>/; English is content/ itself.
+TRANSLATIONS = [code for code, _name in Language.choices if code != Language.ENGLISH]
 REQUIRED = ["title", "summary", "audience", "topic", "order", "last_reviewed", "reviewed_by"]
 GUIDE_FIELDS = [*REQUIRED, "sources", "related", "when_to_call", "body_markdown"]
 
@@ -21,11 +25,21 @@ class ContentError(ValueError):
 
 @dataclass
 class LoadReport:
+    language: str = Language.ENGLISH
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     terms: int = 0
+    # The other languages' reports, when this is the English one (load_content).
+    translations: list["LoadReport"] = field(default_factory=list)
+
+    def __str__(self):
+        return (
+            f"{len(self.created)} new, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed; "
+            f"{self.terms} glossary terms"
+        )
 
 
 def read_guide_file(path: Path) -> dict:
@@ -53,14 +67,40 @@ def read_glossary(path: Path) -> list[dict]:
     return entries
 
 
+def language_dir(content_dir: Path, language: str) -> Path:
+    return content_dir if language == Language.ENGLISH else content_dir / language
+
+
 @transaction.atomic
 def load_content(content_dir: Path = CONTENT_DIR) -> LoadReport:
-    report = LoadReport()
-    glossary = read_glossary(content_dir / "glossary.yaml")
-    GlossaryTerm.objects.exclude(slug__in=[e["slug"] for e in glossary]).delete()
+    """Every language: English from content_dir, each translation from content_dir/<code>/.
+    A translation whose slug has no English guide is an error (it could link to nothing)."""
+    english_slugs = {path.stem for path in content_dir.glob("*.md")}
+    report = load_language(content_dir, Language.ENGLISH)
+    for language in TRANSLATIONS:
+        folder = language_dir(content_dir, language)
+        orphans = sorted(
+            path.name for path in folder.glob("*.md") if path.stem not in english_slugs
+        )
+        if orphans:
+            raise ContentError(
+                f"{language}/{', '.join(orphans)}: no English guide of the same name (slug)"
+            )
+        report.translations.append(load_language(content_dir, language))
+    return report
+
+
+def load_language(content_dir: Path, language: str) -> LoadReport:
+    folder = language_dir(content_dir, language)
+    report = LoadReport(language=language)
+    glossary_path = folder / "glossary.yaml"
+    glossary = read_glossary(glossary_path) if glossary_path.exists() else []
+    terms = GlossaryTerm.objects.filter(language=language)
+    terms.exclude(slug__in=[e["slug"] for e in glossary]).delete()
     for entry in glossary:
         GlossaryTerm.objects.update_or_create(
             slug=entry["slug"],
+            language=language,
             defaults={
                 "term": entry["term"],
                 "definition": entry["definition"],
@@ -69,11 +109,12 @@ def load_content(content_dir: Path = CONTENT_DIR) -> LoadReport:
         )
     report.terms = len(glossary)
 
-    files = sorted(content_dir.glob("*.md"))
-    existing = {guide.slug: guide for guide in Guide.objects.all()}
+    files = sorted(folder.glob("*.md"))
+    guides = Guide.objects.filter(language=language)
+    existing = {guide.slug: guide for guide in guides}
     for path in files:
         slug, values = path.stem, read_guide_file(path)
-        guide = existing.get(slug) or Guide(slug=slug)
+        guide = existing.get(slug) or Guide(slug=slug, language=language)
         # Glossary edits change every guide's links, so always re-render; report real changes.
         changed = guide.pk is None or any(getattr(guide, k) != values[k] for k in GUIDE_FIELDS)
         for key, value in values.items():
@@ -87,7 +128,7 @@ def load_content(content_dir: Path = CONTENT_DIR) -> LoadReport:
             report.updated.append(slug)
         else:
             report.unchanged.append(slug)
-    stale = Guide.objects.exclude(slug__in=[path.stem for path in files])
+    stale = guides.exclude(slug__in=[path.stem for path in files])
     report.removed = list(stale.values_list("slug", flat=True))
     stale.delete()
     return report

@@ -11,10 +11,15 @@ from decimal import Decimal
 
 import markdown
 import nh3
-from django.urls import reverse
 
 from education.figures import FigureExtension, is_figure_src
-from education.readability import plain_text, reading_grade, word_count
+from education.readability import (
+    fernandez_huerta,
+    plain_text,
+    reading_grade,
+    szigriszt_pazos,
+    word_count,
+)
 
 MARKDOWN_EXTENSIONS = ["attr_list", "tables", "sane_lists", FigureExtension()]
 ALLOWED_TAGS = {
@@ -44,8 +49,10 @@ TAG_NAME_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)")
 class RenderedGuide:
     html: str
     text: str
-    grade: Decimal
+    grade: Decimal | None  # English only
     words: int
+    fernandez_huerta: Decimal | None = None  # Spanish only
+    szigriszt_pazos: Decimal | None = None
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -71,12 +78,15 @@ def markdown_to_html(source: str) -> str:
     return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
 
-def link_glossary(fragment: str, terms: Iterable) -> str:
+def link_glossary(fragment: str, terms: Iterable, language: str = "en") -> str:
     """Link the first use of each glossary term to its entry, with its definition attached.
 
     The definition sits in a span the link points to with aria-describedby: screen readers read
     it, CSS shows it on hover and keyboard focus, and without either the link still works.
+    Links go to the glossary in the guide's `language`.
     """
+    from education.models import reverse_in
+
     by_phrase = {}
     for term in terms:
         for phrase in term.phrases:
@@ -85,7 +95,7 @@ def link_glossary(fragment: str, terms: Iterable) -> str:
         return fragment
     alternatives = "|".join(re.escape(p) for p in sorted(by_phrase, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE)
-    glossary_url = reverse("education:glossary")
+    glossary_url = reverse_in(language, "education:glossary")
     linked = set()
 
     def link(match):
@@ -114,14 +124,34 @@ def link_glossary(fragment: str, terms: Iterable) -> str:
     return "".join(out)
 
 
-def render_guide(source: str, terms: Iterable) -> RenderedGuide:
-    body = sanitize(markdown_to_html(source))
+# A link from one guide to another, as the files write it: href="/learn/…".
+GUIDE_LINK_RE = re.compile(r'href="/learn/')
+
+
+def link_in_language(fragment: str, language: str) -> str:
+    """Links between guides stay in the guide's language: in a Spanish guide, a link the file
+    writes as /learn/<slug>/ goes to /es/learn/<slug>/ (the same slugs in every language)."""
+    from education.models import reverse_in
+
+    return GUIDE_LINK_RE.sub(f'href="{reverse_in(language, "education:index")}', fragment)
+
+
+def render_guide(source: str, terms: Iterable, language: str = "en") -> RenderedGuide:
+    body = link_in_language(sanitize(markdown_to_html(source)), language)
     text = plain_text(body)
+    if language == "es":
+        scores = {
+            "grade": None,
+            "fernandez_huerta": Decimal(str(fernandez_huerta(text))),
+            "szigriszt_pazos": Decimal(str(szigriszt_pazos(text))),
+        }
+    else:
+        scores = {"grade": Decimal(str(reading_grade(text)))}
     return RenderedGuide(
-        html=sanitize(link_glossary(body, terms)),
+        html=sanitize(link_glossary(body, terms, language)),
         text=text,
-        grade=Decimal(str(reading_grade(text))),
         words=word_count(text),
+        **scores,
     )
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,7 +78,8 @@ MIDDLEWARE = [
     "fsgs_portal.outage.DatabaseOutageMiddleware",
     # Django's, but a session save refused by the database is the 503 page, not a 400.
     "fsgs_portal.outage.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, but only guide pages take their language from the URL.
+    "fsgs_portal.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -240,7 +240,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Internationalisation: every user-facing string is marked for translation.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Each language named in itself: a reader looks for their own language's name.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "fsgs_portal" / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -41,12 +41,12 @@ CLINICAL_SOURCES = (
 
 def test_all_22_guides_exist():
     assert {path.stem for path in CONTENT_DIR.glob("*.md")} >= REQUIRED_SLUGS
-    assert set(Guide.objects.values_list("slug", flat=True)) >= REQUIRED_SLUGS
+    assert set(Guide.objects.filter(language="en").values_list("slug", flat=True)) >= REQUIRED_SLUGS
 
 
 @pytest.mark.parametrize("slug", sorted(REQUIRED_SLUGS))
 def test_each_guide_reads_at_grade_8_or_below_with_summary_at_6(slug):
-    guide = Guide.objects.get(slug=slug)
+    guide = Guide.objects.get(language="en", slug=slug)
     assert guide.reading_grade <= 8, (slug, guide.reading_grade)
     assert reading_grade(guide.summary) <= 6.0, slug
     assert float(guide.reading_grade) == pytest.approx(reading_grade(guide.plain_text), abs=0.05)
@@ -55,7 +55,7 @@ def test_each_guide_reads_at_grade_8_or_below_with_summary_at_6(slug):
 
 @pytest.mark.parametrize("slug", sorted(REQUIRED_SLUGS))
 def test_each_guide_is_built_to_pass_pemat(slug):
-    guide = Guide.objects.get(slug=slug)
+    guide = Guide.objects.get(language="en", slug=slug)
     assert guide.topic in TOPICS
     assert guide.sources
     assert all(any(name in source for name in CLINICAL_SOURCES) for source in guide.sources)
@@ -70,24 +70,25 @@ def test_each_guide_is_built_to_pass_pemat(slug):
 
 @pytest.mark.parametrize(("slug", "anchors"), sorted(REQUIRED_ANCHORS.items()))
 def test_guides_have_the_anchors_the_diary_links_to(slug, anchors):
-    body = Guide.objects.get(slug=slug).body_html
+    body = Guide.objects.get(language="en", slug=slug).body_html
     for anchor in anchors:
         assert f'id="{anchor}"' in body, f"{slug}#{anchor}"
 
 
 def test_when_to_call_puts_emergencies_first():
-    body = Guide.objects.get(slug="when-to-call").body_html
+    body = Guide.objects.get(language="en", slug="when-to-call").body_html
     assert body.index("<h2 ") == body.index('<h2 id="emergencies"')
 
 
 def test_links_between_guides_point_at_existing_guides_and_anchors():
-    bodies = dict(Guide.objects.values_list("slug", "body_html"))
+    bodies = dict(Guide.objects.filter(language="en").values_list("slug", "body_html"))
     import re
 
     for slug, body in bodies.items():
         for target, anchor in re.findall(r'href="/learn/([a-z0-9-]+)/(?:#([a-z0-9-]+))?"', body):
             if target == "glossary":
-                assert GlossaryTerm.objects.filter(slug=anchor).exists(), (slug, anchor)
+                term = GlossaryTerm.objects.filter(language="en", slug=anchor)
+                assert term.exists(), (slug, anchor)
                 continue
             assert target in bodies, (slug, target)
             if anchor:
@@ -110,23 +111,24 @@ def test_the_glossary_has_at_least_40_terms_each_plain():
 
 
 def test_loading_twice_changes_nothing():
-    before = dict(Guide.objects.values_list("slug", "updated_at"))
+    before = dict(Guide.objects.filter(language="en").values_list("slug", "updated_at"))
     report = load_content()
     assert report.created == []
     assert report.updated == []
     assert report.removed == []
     assert len(report.unchanged) == len(before)
-    assert dict(Guide.objects.values_list("slug", "updated_at")).keys() == before.keys()
+    after = Guide.objects.filter(language="en").values_list("slug", "updated_at")
+    assert dict(after).keys() == before.keys()
 
 
 def test_files_win_over_admin_edits_when_reloaded():
-    guide = Guide.objects.get(slug="symptoms")
+    guide = Guide.objects.get(language="en", slug="symptoms")
     guide.body_markdown = "Edited in the admin."
     guide.save()
-    assert "Edited in the admin." in Guide.objects.get(slug="symptoms").body_html
+    assert "Edited in the admin." in Guide.objects.get(language="en", slug="symptoms").body_html
     report = load_content()
     assert report.updated == ["symptoms"]
-    assert "Edited in the admin." not in Guide.objects.get(slug="symptoms").body_html
+    assert "Edited in the admin." not in Guide.objects.get(language="en", slug="symptoms").body_html
 
 
 def test_a_guide_file_without_sources_is_refused(tmp_path):
@@ -142,7 +144,7 @@ def test_a_guide_file_without_sources_is_refused(tmp_path):
 
 
 def test_the_pregnancy_guide_loads_names_the_risky_medicines_and_cites_its_sources():
-    guide = Guide.objects.get(slug="pregnancy-and-family-planning")
+    guide = Guide.objects.get(language="en", slug="pregnancy-and-family-planning")
     sources = " | ".join(guide.sources)
     for source in ("FDA label", "Ponticelli & Moroni, J Clin Med 2018", "KDIGO 2021"):
         assert source in sources, source
@@ -152,14 +154,14 @@ def test_the_pregnancy_guide_loads_names_the_risky_medicines_and_cites_its_sourc
     assert "Never stop a medicine on your own" in text
     assert "pre-eclampsia" in text
     assert "obstetric team" in text
-    medicines = Guide.objects.get(slug="treatment-other-medicines")
+    medicines = Guide.objects.get(language="en", slug="treatment-other-medicines")
     assert "pregnancy-and-family-planning" in medicines.related
 
 
 def test_what_is_fsgs_gives_how_common_it_is_as_a_range_not_one_number():
     import re
 
-    guide = Guide.objects.get(slug="what-is-fsgs")
+    guide = Guide.objects.get(language="en", slug="what-is-fsgs")
     assert re.search(r"about 2 to 18 (people )?in every million", guide.plain_text)
     for paragraph in guide.body_markdown.split("\n\n"):
         if "million" in paragraph and re.search(r"\b7\b", paragraph):
@@ -168,13 +170,13 @@ def test_what_is_fsgs_gives_how_common_it_is_as_a_range_not_one_number():
 
 
 def test_the_sparsentan_section_is_current_and_never_tells_people_to_take_a_medicine():
-    guide = Guide.objects.get(slug="treatment-other-medicines")
+    guide = Guide.objects.get(language="en", slug="treatment-other-medicines")
     text = guide.plain_text
     assert "13 April 2026" in text
     assert "not confirmed whether" not in text
     assert "REMS" in text
     assert "never take it together" in text.lower()
-    for slug, body in Guide.objects.values_list("slug", "plain_text"):
+    for slug, body in Guide.objects.filter(language="en").values_list("slug", "plain_text"):
         assert "you should take" not in body.lower(), slug
 
 
@@ -187,7 +189,7 @@ def test_children_numbers_read_the_same_in_both_guides_and_in_both_units():
         "One lab result alone is a possible relapse to confirm with the care team.",
     )
     for slug in ("children-and-caregivers", "understanding-your-results"):
-        text = Guide.objects.get(slug=slug).plain_text
+        text = Guide.objects.get(language="en", slug=slug).plain_text
         for row in rows:
             assert row in text, (slug, row)
         assert "20 mg/mmol is about 177 mg/g, not 200" in text, slug

@@ -4,7 +4,9 @@ The tracker knows guides only by slug and anchor (DESIGN.md: education knows not
 and tracker does not import education), so a guide that lands later still links correctly.
 """
 
+from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 HOME_MONITORING = "home-monitoring"
@@ -29,9 +31,12 @@ MEASURE_FIGURES = {
 }
 
 
-def guide_url(slug: str, anchor: str = "") -> str:
-    """/learn/<slug>/ or /learn/<slug>/#<anchor>."""
-    return f"/learn/{slug}/#{anchor}" if anchor else f"/learn/{slug}/"
+def guide_url(slug: str, anchor: str = "", language: str | None = None) -> str:
+    """/learn/<slug>/ or /learn/<slug>/#<anchor>, in `language` (default: the page's): English
+    guides have no prefix, the others their code (/es/learn/<slug>/), as fsgs_portal/urls.py."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    return f"{prefix}/learn/{slug}/#{anchor}" if anchor else f"{prefix}/learn/{slug}/"
 
 
 def measure_url(anchor: str) -> str:

@@ -11,10 +11,8 @@ class Command(BaseCommand):
             report = load_content()
         except ContentError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Guides: {len(report.created)} new, {len(report.updated)} updated, "
-                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed; "
-                f"{report.terms} glossary terms."
+        self.stdout.write(self.style.SUCCESS(f"Guides: {report}."))
+        for translation in report.translations:
+            self.stdout.write(
+                self.style.SUCCESS(f"Guides ({translation.language}): {translation}.")
             )
-        )
