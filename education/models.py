@@ -4,14 +4,16 @@ database holds the rendered copy that pages read (see README "Guides")."""
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-# Topic groups in the order the guide index shows them.
+# Topic groups in the order the guide index shows them. Stored in English (guides name them in
+# their front matter) and marked here; pages translate them with {% translate topic %}.
 TOPICS = [
-    "Understanding FSGS",
-    "Tests and results",
-    "Treatment",
-    "Staying safe",
-    "Daily life and home care",
+    gettext_noop("Understanding FSGS"),
+    gettext_noop("Tests and results"),
+    gettext_noop("Treatment"),
+    gettext_noop("Staying safe"),
+    gettext_noop("Daily life and home care"),
 ]
 
 
