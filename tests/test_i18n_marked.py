@@ -12,7 +12,8 @@ Three checkers, each proven able to fail on the planted fixtures in tests/fixtur
   units.py, ContentError, Http404…) are for developers and logs: error pages show their own
   translated words, never the exception's message;
 - JavaScript: no literal of two or more words, and no literal words given to textContent,
-  innerText, title or alert/confirm/prompt: the words come from the page (data-* attributes).
+  innerText, title or alert/confirm/prompt: the words come from the page (data-* attributes);
+- CSS: no words in `content:` strings.
 """
 
 import ast
@@ -475,3 +476,33 @@ def test_script_checker_finds_literal_words():
 
 def test_script_checker_accepts_words_from_the_page():
     assert script_problems((FIXTURES / "marked.js.fixture").read_text()) == []
+
+
+# CSS ---------------------------------------------------------------------------------------------
+
+CSS_CONTENT = re.compile(r"""content:([^;}]*)""")
+CSS_STRING = re.compile(r""""[^"]*"|'[^']*'""")
+
+
+def style_problems(source: str) -> list[str]:
+    """Words in `content:` strings (a PDF's "Page 1 of 2"): CSS cannot be translated, so the
+    words come from the template (a running element) and only counters stay in the CSS."""
+    return [
+        literal
+        for declaration in CSS_CONTENT.findall(source)
+        for literal in CSS_STRING.findall(declaration)
+        if has_words(literal[1:-1])
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "static" / "css").glob("*.css")), ids=lambda path: path.name
+)
+def test_style_sheets_hold_no_words(path):
+    assert style_problems(path.read_text()) == []
+
+
+def test_style_checker_finds_words():
+    source = '@page { @bottom-right { content: "Page " counter(page) " of " counter(pages); } }'
+    assert style_problems(source) == ['"Page "', '" of "']
+    assert style_problems('.x::before { content: attr(data-label) ": "; }') == []
