@@ -431,7 +431,9 @@ JS_LITERAL = re.compile(
     r"""//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`""", re.S
 )
 SHOWN_BY_SCRIPT = re.compile(
-    r"""(?:\.(?:textContent|innerText|title|ariaLabel)\s*=|\b(?:alert|confirm|prompt)\()\s*$"""
+    r"""(?:\.(?:textContent|innerText|innerHTML|title|ariaLabel|placeholder)\s*=|"""
+    r"""\b(?:alert|confirm|prompt)\(|"""
+    r"""setAttribute\(\s*["'](?:aria-label|title|alt|placeholder)["']\s*,)\s*$"""
 )
 # Literals with words that are not text for people: the strict-mode directive, the title a
 # notification falls back to when its payload has none (the brand, the same in every language),
@@ -471,6 +473,7 @@ def test_script_checker_finds_literal_words():
         "'Saved'",
         "`Waiting to send ${count} days`",
         '"Leave this page?"',
+        '"Close"',
     ]
 
 
