@@ -1,19 +1,24 @@
 """Every string meant for people is marked for translation (issue #17, first "Done means").
 
-Three checkers, each proven able to fail on the planted fixtures in tests/fixtures/i18n/:
+Four checkers, each proven able to fail on planted fixtures (tests/fixtures/i18n/, or inline):
 - templates: text between tags, and the attributes people read or hear (alt, title, aria-label,
-  aria-description, placeholder, the value of a submit/button input, the meta description, and
-  the data-text-*/data-words-*/data-copied attributes the scripts show), must come from a tag or a
-  variable, never literal words;
+  aria-description, aria-valuetext, aria-roledescription, placeholder, data-label which the
+  stacked tables show, the value of a submit/button input, the meta description, and the
+  data-text-*/data-words-*/data-copied attributes the scripts show), must come from a tag or a
+  variable, never literal words; nor may literals of two words sit inside {{ }} or {% %}
+  (`default:"No value"`);
 - Python: literals in the places that reach people (ValidationError, FileProblem, form and model
-  field labels and help, error_messages, choices labels, Meta verbose names, messages.*,
+  field labels and help, error_messages, choices labels, Meta and app verbose names, messages.*,
   add_error, email subjects, HttpResponse bodies, format_html/mark_safe text, widget attributes,
-  JSON "message" answers) must be wrapped in a gettext function. Other exceptions (ValueError in
-  units.py, ContentError, Http404…) are for developers and logs: error pages show their own
-  translated words, never the exception's message;
+  JSON "message" answers) must be wrapped in a gettext function, and no gettext() may run at
+  import time. Other exceptions (ValueError in units.py, ContentError, Http404…) are for
+  developers and logs: error pages show their own translated words, never the exception's
+  message. Model __str__ (admin and logs) and management commands (the operator's console, like
+  the logs) stay English. FHIR/CSV exports keep fixed English displays on purpose (files travel);
 - JavaScript: no literal of two or more words, and no literal words given to textContent,
-  innerText, title or alert/confirm/prompt: the words come from the page (data-* attributes);
-- CSS: no words in `content:` strings.
+  innerText, innerHTML, title, placeholder, aria-label or alert/confirm/prompt: the words come
+  from the page (data-* attributes on the element the script uses);
+- CSS: no words in `content:` strings (a PDF's page footer).
 """
 
 import ast
@@ -85,7 +90,16 @@ def shown(text: str) -> str:
     return " ".join(text.replace(PLACEHOLDER, "…").split())
 
 
-SPOKEN_ATTRIBUTES = {"alt", "title", "aria-label", "aria-description", "placeholder"}
+SPOKEN_ATTRIBUTES = {
+    "alt",
+    "title",
+    "aria-label",
+    "aria-description",
+    "aria-valuetext",
+    "aria-roledescription",
+    "placeholder",
+    "data-label",  # portal.css shows it before each cell of a stacked table
+}
 # Words a script shows, carried by the element it works on (see static/js/).
 SCRIPT_TEXT_ATTRIBUTES = ("data-text-", "data-words-", "data-copied", "data-copy-failed")
 
@@ -178,6 +192,7 @@ def test_template_checker_finds_unmarked_text():
         '<meta content="Guides for families">',
         '<div data-text-sent="Sent.">',
         '<button title="Close …now…">',
+        '<td data-label="Since">',
         '{{ note|default:"Nothing written" }}',
     ]
 
