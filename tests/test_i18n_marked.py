@@ -22,12 +22,17 @@ Four checkers, each proven able to fail on planted fixtures (tests/fixtures/i18n
 """
 
 import ast
+import importlib
+import pkgutil
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.template.base import Lexer, TokenType
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 ROOT = Path(__file__).resolve().parent.parent
 # Named *.fixture so makemessages never takes their planted strings into the catalogue.
@@ -376,23 +381,56 @@ EAGER_FUNCTIONS = {"gettext", "ngettext", "pgettext", "npgettext"}
 
 
 def eager_translations(source: str) -> list[str]:
-    """gettext() calls run at import time (module or class body): marked, but translated once
-    into the language of no one. Those places need gettext_lazy."""
+    """Translations that run at import time (module or class body, comprehensions included):
+    a gettext() call, or a lazy string forced into a str there by `%`, .format() or an f-string.
+    They are marked, but translated once, into the language of no one."""
     tree = ast.parse(source)
-    eager = {
-        alias.asname or alias.name
+    names = {
+        alias.asname or alias.name: alias.name
         for node in tree.body
         if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
         for alias in node.names
-        if alias.name in EAGER_FUNCTIONS
     }
+
+    translated_names = set()
+
+    def translation(node) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in translated_names
+        return isinstance(node, ast.Call) and names.get(getattr(node.func, "id", None)) in (
+            MARKING_FUNCTIONS
+        )
+
+    # Module constants holding a lazy translation: HELP = _("… %(default)s …").
+    translated_names.update(
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign) and translation(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
+
+    def forced(node) -> bool:
+        if isinstance(node, ast.Call) and names.get(getattr(node.func, "id", None)) in (
+            EAGER_FUNCTIONS
+        ):
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return translation(node.left)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "format":
+            return translation(node.func.value)
+        if isinstance(node, ast.FormattedValue):
+            return translation(node.value)
+        return False
+
     found = []
 
     def visit(node):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             return
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in eager:
+        if forced(node):
             found.append(f"line {node.lineno}: {ast.unparse(node)}")
+            return
         for child in ast.iter_child_nodes(node):
             visit(child)
 
@@ -409,9 +447,81 @@ def test_no_translation_runs_at_import(path):
 
 def test_import_time_checker_finds_eager_gettext():
     assert eager_translations((FIXTURES / "unmarked.py.fixture").read_text()) == [
-        "line 55: _('Weight')"
+        "line 56: _('Weight')",
+        "line 63: gettext_lazy('Grade %(grade)s') % {'grade': grade}",
+        "line 69: HELP % {'default': '1 kg'}",
     ]
     assert eager_translations((FIXTURES / "marked.py.fixture").read_text()) == []
+
+
+def project_forms():
+    """Every form class of the project (its modules imported first)."""
+    for package in ("fsgs_portal", "tracker", "education"):
+        for module in pkgutil.walk_packages(
+            importlib.import_module(package).__path__, f"{package}."
+        ):
+            if not re.search(r"\.(migrations|management|settings|wsgi|asgi|gunicorn)", module.name):
+                importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for subclass in cls.__subclasses__():
+            yield subclass
+            yield from subclasses(subclass)
+
+    return sorted(
+        {form for form in subclasses(forms.BaseForm) if form.__module__.startswith(PACKAGES)},
+        key=lambda form: f"{form.__module__}.{form.__qualname__}",
+    )
+
+
+PACKAGES = ("fsgs_portal.", "tracker.", "education.")
+
+
+def fixed_words(form) -> list[str]:
+    """Labels, help, empty labels, error messages and widget words of a form's fields that are
+    plain strings: they were turned into English when the class was defined (a `%` or a
+    format_html at import time), so the reader's language never reaches them."""
+    found = []
+    for name, field in form.base_fields.items():
+        words = {
+            "label": field.label,
+            "help_text": field.help_text,
+            "empty_label": getattr(field, "empty_label", None),
+            **{f"error_messages[{key}]": text for key, text in field.error_messages.items()},
+            **{
+                f"attrs[{key}]": text
+                for key, text in field.widget.attrs.items()
+                if key in SHOWN_KEYS
+            },
+        }
+        for where, text in words.items():
+            if isinstance(text, str) and not isinstance(text, Promise) and has_words(text):
+                found.append(f"{form.__name__}.{name}.{where}: {text[:60]}")
+    return found
+
+
+@pytest.mark.parametrize("form", project_forms(), ids=lambda form: form.__qualname__)
+def test_form_words_follow_the_language(form):
+    assert fixed_words(form) == []
+
+
+def test_form_checker_finds_words_fixed_at_import():
+    class FixedForm(forms.Form):
+        weight = forms.DecimalField(
+            label=gettext_lazy("Weight"),
+            help_text=str(gettext_lazy("In kilograms.")),
+            error_messages={"invalid": gettext_lazy("Type %(x)s.") % {"x": "70"}},
+        )
+        note = forms.CharField(
+            label=gettext_lazy("Note"),
+            widget=forms.Textarea(attrs={"placeholder": "Type here", "rows": 2}),
+        )
+
+    assert fixed_words(FixedForm) == [
+        "FixedForm.weight.help_text: In kilograms.",
+        "FixedForm.weight.error_messages[invalid]: Type 70.",
+        "FixedForm.note.attrs[placeholder]: Type here",
+    ]
 
 
 def test_python_checker_finds_unmarked_text():
