@@ -382,7 +382,8 @@ EAGER_FUNCTIONS = {"gettext", "ngettext", "pgettext", "npgettext"}
 
 def eager_translations(source: str) -> list[str]:
     """Translations that run at import time (module or class body, comprehensions included):
-    a gettext() call, or a lazy string forced into a str there by `%`, .format() or an f-string.
+    a gettext() call, or a lazy string forced into a str there by `%`, `+`, str(), .format() or
+    an f-string.
     They are marked, but translated once, into the language of no one."""
     tree = ast.parse(source)
     names = {
@@ -417,6 +418,10 @@ def eager_translations(source: str) -> list[str]:
             return True
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             return translation(node.left)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return translation(node.left) or translation(node.right)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "str":
+            return any(translation(argument) for argument in node.args)
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "format":
             return translation(node.func.value)
         if isinstance(node, ast.FormattedValue):
@@ -450,6 +455,7 @@ def test_import_time_checker_finds_eager_gettext():
         "line 56: _('Weight')",
         "line 63: gettext_lazy('Grade %(grade)s') % {'grade': grade}",
         "line 69: HELP % {'default': '1 kg'}",
+        "line 71: gettext_lazy('Diary') + ': '",
     ]
     assert eager_translations((FIXTURES / "marked.py.fixture").read_text()) == []
 
