@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrackerConfig(AppConfig):
     name = "tracker"
-    verbose_name = "Diary"
+    verbose_name = _("Diary")
 
     def ready(self):
         from tracker import invitations  # noqa: F401  (connects the log-in receiver)

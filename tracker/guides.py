@@ -5,7 +5,9 @@ and tracker does not import education), so a guide that lands later still links 
 """
 
 from django.conf import settings
+from django.utils.functional import keep_lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,8 @@ def measure_link(anchor: str, what: str) -> str:
     )
 
 
+# Lazy with lazy words: forms call it when their class is defined, long before anyone reads it.
+@keep_lazy(SafeString)
 def help_with_link(text: str, anchor: str, what: str) -> str:
     """Help text followed by its measuring link (crispy renders help text as trusted HTML)."""
     if not text:

@@ -447,7 +447,7 @@ class CareAccess(models.Model):
     objects = CareAccessQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "care access"
+        verbose_name_plural = _("care access")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "patient"],

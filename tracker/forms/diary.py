@@ -10,6 +10,7 @@ from tracker import symptoms, units
 from tracker.forms.fields import (
     as_typed,
     column_limits,
+    interpolate_lazy,
     number_field,
     range_error,
     temperature_shown,
@@ -68,7 +69,9 @@ DIPSTICK_FORM_CHOICES = [
     *[
         (
             grade.code,
-            _("%(label)s (%(mg)s mg/dL)") % {"label": grade.label, "mg": grade.approx_mg_dl},
+            interpolate_lazy(
+                _("%(label)s (%(mg)s mg/dL)"), {"label": grade.label, "mg": grade.approx_mg_dl}
+            ),
         )
         for grade in units.DIPSTICK_GRADES
     ],

@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django import forms
 from django.db import models
+from django.utils.functional import keep_lazy_text
 from django.utils.translation import gettext_lazy as _
 
 from tracker import alerts, units
@@ -27,6 +28,15 @@ class DateInput(forms.DateInput):
 
 
 # Shared ------------------------------------------------------------------------------------------
+
+
+@keep_lazy_text
+def interpolate_lazy(text, values: dict) -> str:
+    """`text % values`, done when the words are shown: a lazy `text` stays lazy, so a label or
+    error built when the form class is defined follows the reader's language (a plain `%` would
+    fix it in English at import time)."""
+    return text % values
+
 
 LONGEST_ECHO = 12
 TYPED_PLACES_ERROR = _("Type at most %(places)s digits after the decimal point, like %(example)s.")
@@ -157,9 +167,9 @@ class NumberField(forms.DecimalField):
         self.limits, self.example = limits or ColumnLimits(), example
         super().__init__(**kwargs)
         self.decimal_places = self.limits.decimal_places
-        self.error_messages["invalid"] = _("Type a number, like %(example)s.") % {
-            "example": example
-        }
+        self.error_messages["invalid"] = interpolate_lazy(
+            _("Type a number, like %(example)s."), {"example": example}
+        )
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -239,7 +249,9 @@ def whole_number_field(
         limits=limits,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5}),
         error_messages={
-            "invalid": _("Type a whole number, like %(example)s.") % {"example": example},
+            "invalid": interpolate_lazy(
+                _("Type a whole number, like %(example)s."), {"example": example}
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ from tracker.forms.fields import (
     DateInput,
     as_typed,
     column_limits,
+    interpolate_lazy,
     number_field,
     range_error,
     whole_number_field,
@@ -214,13 +215,13 @@ class PatientForm(forms.ModelForm):
     alert_weight_gain_1d = number_field(
         _("Call when weight goes up this much in 1 day"),
         limits=column_limits(Patient, "alert_weight_gain_1d"),
-        help_text=ALERT_EMPTY_HELP % {"default": "1 kg (2.2 lb)"},
+        help_text=interpolate_lazy(ALERT_EMPTY_HELP, {"default": "1 kg (2.2 lb)"}),
         example="1",
     )
     alert_weight_gain_7d = number_field(
         _("Call when weight goes up this much over 7 days"),
         limits=column_limits(Patient, "alert_weight_gain_7d"),
-        help_text=ALERT_EMPTY_HELP % {"default": "2 kg (4.4 lb)"},
+        help_text=interpolate_lazy(ALERT_EMPTY_HELP, {"default": "2 kg (4.4 lb)"}),
         example="2",
     )
     alert_systolic = whole_number_field(
@@ -241,19 +242,28 @@ class PatientForm(forms.ModelForm):
         _("Emergency for a child when the top blood pressure number is at least"),
         required=False,
         limits=column_limits(Patient, "crisis_systolic"),
-        help_text=BP_CRISIS_HELP
-        % {"adult": _("%(number)s or more on top") % {"number": alerts.ADULT_CRISIS_SYSTOLIC}},
+        help_text=interpolate_lazy(
+            BP_CRISIS_HELP,
+            {
+                "adult": interpolate_lazy(
+                    _("%(number)s or more on top"), {"number": alerts.ADULT_CRISIS_SYSTOLIC}
+                )
+            },
+        ),
         example="140",
     )
     crisis_diastolic = whole_number_field(
         _("Emergency for a child when the bottom blood pressure number is at least"),
         required=False,
         limits=column_limits(Patient, "crisis_diastolic"),
-        help_text=BP_CRISIS_HELP
-        % {
-            "adult": _("%(number)s or more on the bottom")
-            % {"number": alerts.ADULT_CRISIS_DIASTOLIC}
-        },
+        help_text=interpolate_lazy(
+            BP_CRISIS_HELP,
+            {
+                "adult": interpolate_lazy(
+                    _("%(number)s or more on the bottom"), {"number": alerts.ADULT_CRISIS_DIASTOLIC}
+                )
+            },
+        ),
         example="95",
     )
     alert_fever = number_field(

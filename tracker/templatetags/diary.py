@@ -214,7 +214,7 @@ def _radio_group(field, inline: bool) -> SafeString:
         " grade-inline" if inline else "",
         format_html(' aria-describedby="{}"', described_by) if described_by else "",
         field.label,
-        mark_safe('<span class="visually-hidden"> (required)</span>')
+        format_html('<span class="visually-hidden"> {}</span>', _("(required)"))
         if field.field.required
         else "",
         radios,
