@@ -80,14 +80,20 @@ def test_when_to_call_puts_emergencies_first():
     assert body.index("<h2 ") == body.index('<h2 id="emergencies"')
 
 
-def test_links_between_guides_point_at_existing_guides_and_anchors():
-    bodies = dict(Guide.objects.filter(language="en").values_list("slug", "body_html"))
+@pytest.mark.parametrize(("language", "prefix"), [("en", ""), ("es", "/es")])
+def test_links_between_guides_point_at_existing_guides_and_anchors(language, prefix):
+    """Each guide links within its own language (Spanish guides to /es/learn/…)."""
+    bodies = dict(Guide.objects.filter(language=language).values_list("slug", "body_html"))
     import re
 
+    assert bodies
     for slug, body in bodies.items():
-        for target, anchor in re.findall(r'href="/learn/([a-z0-9-]+)/(?:#([a-z0-9-]+))?"', body):
+        other = "/learn/" if prefix else "/es/learn/"
+        assert f'href="{other}' not in body.replace(f'href="{prefix}/learn/', ""), slug
+        pattern = rf'href="{prefix}/learn/([a-z0-9-]+)/(?:#([a-z0-9-]+))?"'
+        for target, anchor in re.findall(pattern, body):
             if target == "glossary":
-                term = GlossaryTerm.objects.filter(language="en", slug=anchor)
+                term = GlossaryTerm.objects.filter(language=language, slug=anchor)
                 assert term.exists(), (slug, anchor)
                 continue
             assert target in bodies, (slug, target)
