@@ -2,8 +2,8 @@
 on this site is followed ("/patients/…"); anything else (a bare word, "//host", a full URL,
 "javascript:…") sends the person to the default page instead, and never to a server error."""
 
-from django.contrib.auth import views as auth_views
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.i18n import set_language as django_set_language
@@ -57,8 +57,8 @@ def set_language(request: HttpRequest):
     response = django_set_language(request)
     language = request.POST.get("language") if request.method == "POST" else None
     user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES):
-        if user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])
+    choosing = user.is_authenticated and language in dict(settings.LANGUAGES)
+    if choosing and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return response

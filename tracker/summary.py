@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -962,6 +964,8 @@ class VisitSummary:
     dipstick_key: str = ""
     # A steroid taper said once, beside its dose chart (its steps are not in medicine_changes).
     steroid_course: str = ""
+    # The language the summary is written in, chosen apart from the interface's (#17).
+    language: str = settings.LANGUAGE_CODE
 
     @property
     def dipstick_recorded(self) -> int:
@@ -1492,17 +1496,51 @@ def entered_by_text(entered_by: Sequence[tuple[str, int]]) -> str:
 
 
 def render_summary_pdf(summary: VisitSummary, request=None) -> bytes:
-    """The summary as PDF bytes: the print template through the one WeasyPrint entry."""
-    html = render_to_string("pdf/summary.html", {"summary": summary}, request=request)
+    """The summary as PDF bytes, in the summary's language: the print template through the one
+    WeasyPrint entry."""
+    with translation.override(summary.language):
+        html = render_to_string("pdf/summary.html", {"summary": summary}, request=request)
     return render_pdf(html, SUMMARY_STYLESHEETS)
 
 
-def record_print(patient: Patient, period: Period, paper: str, user) -> SummaryPrint:
-    """Remember that a summary PDF was made: the next default period and the paper size."""
+def summary_language(choice: str | None, remembered: str | None = None) -> str:
+    """The summary's language: the one asked for (?language=), else the one this person used
+    last time for this diary, else the interface's."""
+    languages = dict(settings.LANGUAGES)
+    for language in (choice, remembered):
+        if language in languages:
+            return language
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return current if current in languages else settings.LANGUAGE_CODE
+
+
+def build_summary_in(language: str, *args, **kwargs) -> VisitSummary:
+    """build_summary with every word written in `language` (the summary's, not the page's)."""
+    with translation.override(language):
+        visit = build_summary(*args, **kwargs)
+    return dataclasses.replace(visit, language=language)
+
+
+def record_print(
+    patient: Patient, period: Period, paper: str, user, language: str = ""
+) -> SummaryPrint:
+    """Remember that a summary PDF was made: the next default period, the paper size and
+    (for this person) the summary language."""
     return SummaryPrint.objects.create(
-        patient=patient, start=period.start, end=period.end, paper=paper, made_by=user
+        patient=patient,
+        start=period.start,
+        end=period.end,
+        paper=paper,
+        language=language,
+        made_by=user,
     )
 
 
 def last_print(patient: Patient) -> SummaryPrint | None:
     return patient.summary_prints.first()
+
+
+def last_language(patient: Patient, user) -> str | None:
+    """The summary language this person chose last time for this diary, if any."""
+    prints = patient.summary_prints.filter(made_by=user).exclude(language="")
+    return prints.values_list("language", flat=True).first()

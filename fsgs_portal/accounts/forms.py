@@ -74,8 +74,10 @@ class LanguageForm(forms.ModelForm):
         fields = ("language",)
         labels = {"language": _("Language")}
         help_texts = {
-            "language": _("Pages, emails and reminders use this language. The visit summary "
-                          "has its own choice on its page.")
+            "language": _(
+                "Pages, emails and reminders use this language. The visit summary "
+                "has its own choice on its page."
+            )
         }
 
     def __init__(self, *args, **kwargs):

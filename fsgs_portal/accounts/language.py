@@ -49,10 +49,6 @@ class AccountLanguageMiddleware:
         # Read again: logging in (or choosing a language) happens inside this request.
         language = account_language(request)
         cookie = settings.LANGUAGE_COOKIE_NAME
-        if (
-            language
-            and request.COOKIES.get(cookie) != language
-            and cookie not in response.cookies
-        ):
+        if language and request.COOKIES.get(cookie) != language and cookie not in response.cookies:
             set_language_cookie(response, language)
         return response
