@@ -246,7 +246,9 @@ def _shown_weight(kg: Decimal, unit: str) -> Decimal:
 
 
 def _limit_text(limit: alerts.Limit | None) -> str | None:
-    return None if limit is None else f"{alerts.typed_text(limit.value)} {limit.unit}"
+    if limit is None:
+        return None
+    return f"{units.localized_decimal_mark(alerts.typed_text(limit.value))} {limit.unit}"
 
 
 def largest_gain(days: Sequence[alerts.DayReadings], period: Period, n_days: int) -> Gain | None:
@@ -431,7 +433,7 @@ class LabLine:
     def shown(self, value: Decimal | None) -> str:
         if value is None:
             return "–"
-        return f"{units.rounded(value, self.decimals).normalize():f}"
+        return units.number_text(value, self.decimals)
 
     @property
     def latest_shown(self) -> str:
@@ -699,7 +701,7 @@ def _steroid_in(medicines: Iterable[Medicine], period: Period) -> Medicine | Non
 def _dose_short(step: Step) -> str:
     """ "60 mg" for a once-a-day dose, else the dose with its frequency."""
     if step.frequency == "1/day":
-        return f"{step.dose.normalize():f} {step.unit}"
+        return f"{units.number_text(step.dose)} {step.unit}"
     return step.text
 
 
@@ -991,7 +993,7 @@ def medicines_from(rows) -> list[Medicine]:
                 step.dose,
                 step.unit,
                 step.frequency,
-                f"{step.dose.normalize():f} {step.unit} {step.get_frequency_display()}",
+                f"{units.number_text(step.dose)} {step.unit} {step.get_frequency_display()}",
             )
             for step in sorted(row.dose_steps.all(), key=lambda step: step.starts_on)
         )
@@ -1020,7 +1022,7 @@ def _upcr_reported(result: remission.UpcrResult, unit: str) -> str:
 def _upcr_shown(value: Decimal, unit: str) -> str:
     shown = units.upcr_from_g_per_g(value, unit)
     places = 2 if unit == units.G_PER_G else 0
-    return f"{units.rounded(shown, places).normalize():f} {unit}"
+    return f"{units.number_text(shown, places)} {unit}"
 
 
 def build_summary(
@@ -1468,7 +1470,7 @@ def upcr_lines(upcr_unit: str, is_child: bool) -> tuple[tuple[Decimal, str], tup
         nephrotic_text = _("Nephrotic range: above %(line)s")
 
     def shown(value: Decimal) -> str:
-        return f"{units.rounded(value, 1 if value < 100 else 0).normalize():f} {upcr_unit}"
+        return f"{units.number_text(value, 1 if value < 100 else 0)} {upcr_unit}"
 
     return (
         (complete, str(complete_text % {"line": shown(complete)})),
