@@ -391,3 +391,16 @@ def test_the_signup_attempt_notice_uses_the_owner_language(languages_seen, clien
     data["password2"] = data["password1"]
     client.post(reverse("signup"), data, HTTP_ACCEPT_LANGUAGE="es")
     assert languages_seen == [("render_to_string", "en")]
+
+
+def test_remission_lines_and_lab_values_follow_the_language():
+    from tracker import contexts, remission
+
+    with translation.override("es"):
+        _value, label = remission.complete_remission_line("mg/mmol", is_child=False)
+        assert "0,3 g/g (33,93 mg/mmol)" in label
+        assert str(contexts.Measure(Decimal("3.90"), "g/dL")) == "3,9 g/dL"
+    with translation.override("en"):
+        _value, label = remission.complete_remission_line("mg/mmol", is_child=False)
+        assert "0.3 g/g (33.93 mg/mmol)" in label
+        assert str(contexts.Measure(Decimal("3.90"), "g/dL")) == "3.9 g/dL"
