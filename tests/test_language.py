@@ -404,3 +404,15 @@ def test_remission_lines_and_lab_values_follow_the_language():
         _value, label = remission.complete_remission_line("mg/mmol", is_child=False)
         assert "0.3 g/g (33.93 mg/mmol)" in label
         assert str(contexts.Measure(Decimal("3.90"), "g/dL")) == "3.9 g/dL"
+
+
+def test_reminder_doses_follow_the_language():
+    from tracker import reminders
+
+    step = reminders.DoseStep(date(2025, 3, 15), Decimal("7.50"), "mg", "daily", "once a day")
+    medicine = reminders.Medicine("Prednisone", date(2025, 3, 1), None, (step,))
+    template = "%(medicine)s %(dose)s %(unit)s %(often)s"
+    with translation.override("es"):
+        assert reminders._dose_text(template, medicine, step) == "Prednisone 7,5 mg once a day"
+    with translation.override("en"):
+        assert reminders._dose_text(template, medicine, step) == "Prednisone 7.5 mg once a day"
