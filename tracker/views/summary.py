@@ -172,7 +172,6 @@ def clinician_summary(request: HttpRequest, token: str) -> HttpResponse:
         "link": link,
         "summary": visit,
         "papers": Paper.choices,
-        "summary_language": visit.language,
         "pdf_url": reverse("clinician_summary_pdf", kwargs={"token": token}),
     }
     response = render(request, "tracker/clinician_summary.html", context)
