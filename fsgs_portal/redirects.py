@@ -2,6 +2,7 @@
 on this site is followed ("/patients/…"); anything else (a bare word, "//host", a full URL,
 "javascript:…") sends the person to the default page instead, and never to a server error."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,10 +47,18 @@ class LogoutView(SafeNextMixin, auth_views.LogoutView):
 
 def set_language(request: HttpRequest):
     """Django's set_language, with `next` kept to a safe local path; anything else goes to
-    the home page. (Django checks the Referer it falls back to itself.)"""
+    the home page. (Django checks the Referer it falls back to itself.) A signed-in person's
+    choice is also saved in their account, so it follows them to other devices and emails."""
     for data in (request.GET, request.POST):
         if REDIRECT_FIELD in data and not is_safe_local_path(data[REDIRECT_FIELD], request):
             data._mutable = True
             data[REDIRECT_FIELD] = "/"
             data._mutable = False
-    return django_set_language(request)
+    response = django_set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    user = request.user
+    choosing = user.is_authenticated and language in dict(settings.LANGUAGES)
+    if choosing and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

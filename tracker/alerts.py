@@ -82,6 +82,7 @@ from tracker.units import (
     KG,
     LB,
     dipstick_label,
+    localized_decimal_mark,
     rounded,
     temperature_symbol,
 )
@@ -622,12 +623,18 @@ _OTHER_TEMPERATURE_UNIT = {CELSIUS: FAHRENHEIT, FAHRENHEIT: CELSIUS}
 
 
 def weight_text(value: Decimal | Fraction, unit: str) -> str:
-    """A weight in `unit` as typed, the other unit in brackets (to 0.1)."""
+    """A weight in `unit` as typed, the other unit in brackets (to 0.1), with the active
+    language's decimal mark ("70,5 kg" in Spanish)."""
     other = _OTHER_WEIGHT_UNIT[unit]
     converted = rounded(as_decimal(weight_in(value, unit, other)), 1)
     return str(
         _("%(value)s %(unit)s (%(other)s %(other_unit)s)")
-        % {"value": typed_text(value), "unit": unit, "other": converted, "other_unit": other}
+        % {
+            "value": localized_decimal_mark(typed_text(value)),
+            "unit": unit,
+            "other": localized_decimal_mark(str(converted)),
+            "other_unit": other,
+        }
     )
 
 
@@ -638,9 +645,9 @@ def temperature_text(value: Decimal | Fraction, unit: str) -> str:
     return str(
         _("%(value)s %(unit)s (%(other)s %(other_unit)s)")
         % {
-            "value": typed_text(value),
+            "value": localized_decimal_mark(typed_text(value)),
             "unit": temperature_symbol(unit),
-            "other": converted,
+            "other": localized_decimal_mark(str(converted)),
             "other_unit": temperature_symbol(other),
         }
     )

@@ -51,7 +51,15 @@ from tracker.alerts import (
 from tracker.alerts import as_decimal as as_exact_decimal
 from tracker.symptoms import SYMPTOMS
 from tracker.symptoms import labels as symptom_labels
-from tracker.units import DIPSTICK_GRADES, as_decimal, dipstick_label, lb_from_kg, rounded
+from tracker.units import (
+    DIPSTICK_GRADES,
+    as_decimal,
+    dipstick_label,
+    lb_from_kg,
+    localized_decimal_mark,
+    number_text,
+    rounded,
+)
 
 CHART_WIDTH = 720
 BAR_WIDTH = 360
@@ -387,9 +395,14 @@ def rolling_averages(
 
 
 def _number(value: Decimal) -> str:
-    """A Decimal as typed, without exponent or trailing zeros: 7.50 -> 7.5, 1E+1 -> 10."""
-    text = format(value.normalize(), "f")
-    return text
+    """A Decimal as typed, without exponent or trailing zeros, with the language's decimal mark:
+    7.50 -> 7.5 (7,5 in Spanish), 1E+1 -> 10."""
+    return number_text(value)
+
+
+def _fixed(value: Decimal) -> str:
+    """A rounded Decimal as it stands (150.0 keeps its zero), with the language's decimal mark."""
+    return localized_decimal_mark(str(value))
 
 
 def _iso(day: date) -> str:
@@ -657,7 +670,7 @@ class _Scale:
     def label(self, value: float) -> str:
         if self.log:
             return _number(Decimal(f"{value:.3g}"))
-        return f"{value:.{self.decimals}f}"
+        return localized_decimal_mark(f"{value:.{self.decimals}f}")
 
 
 def fitted_scale(
@@ -901,12 +914,12 @@ def weight_chart(
     rows = []
     yes, no = _("yes"), _("no")  # translated once: a year of rows stays fast
     for day in shown:
-        row = [_iso(day), str(rounded(weight_shown[day]))]
+        row = [_iso(day), _fixed(rounded(weight_shown[day]))]
         if seven_day_average:
-            row.append(str(rounded(average_shown[day])) if day in average_shown else "–")
+            row.append(_fixed(rounded(average_shown[day])) if day in average_shown else "–")
         if alert_gain is not None:
             line = line_shown.get(day)
-            row.append(str(rounded(line)) if line is not None else "–")
+            row.append(_fixed(rounded(line)) if line is not None else "–")
             row.append(yes if day in alert_lines and alert_lines[day][1] else no)
         rows.append(row)
     caption = _("Daily weight in %(unit)s, %(period)s") % {
@@ -927,7 +940,7 @@ def weight_chart(
         def summarise(days: list[date]) -> list[str]:
             values = [weight_shown[day] for day in days]
             row = [str(len(days))] + [
-                str(rounded(value)) for value in (_mean(values), min(values), max(values))
+                _fixed(rounded(value)) for value in (_mean(values), min(values), max(values))
             ]
             if alert_gain is not None:
                 row.append(str(sum(1 for day in days if day in alert_days)))
@@ -948,8 +961,8 @@ def weight_chart(
         )
 
     summary = _("Weight went from %(first)s %(unit)s to %(last)s %(unit)s") % {
-        "first": rounded(weight_shown[shown[0]]),
-        "last": rounded(weight_shown[shown[-1]]),
+        "first": _fixed(rounded(weight_shown[shown[0]])),
+        "last": _fixed(rounded(weight_shown[shown[-1]])),
         "unit": unit,
     }
     summary += " " + ngettext(
@@ -981,7 +994,10 @@ def weight_chart(
                 + f'<path d="M1 1H15" stroke="{VERMILLION}" stroke-width="1.5"'
                 ' stroke-dasharray="4 2"/>',
                 _("Alert line: 7-day low + %(gain)s %(unit)s")
-                % {"gain": typed_text(alert_limit.value), "unit": alert_limit.unit},
+                % {
+                    "gain": localized_decimal_mark(typed_text(alert_limit.value)),
+                    "unit": alert_limit.unit,
+                },
             )
         )
         legend_items.append((_diamonds([(8, 6)], 5, VERMILLION), _("At or above it")))
@@ -1662,7 +1678,7 @@ def blood_pressure_chart(
             systolic, diastolic = [r[1] for r in week], [r[2] for r in week]
             row = [
                 str(len(week)),
-                *(str(rounded(_mean(values), 0)) for values in (systolic, diastolic)),
+                *(_fixed(rounded(_mean(values), 0)) for values in (systolic, diastolic)),
                 str(max(systolic)),
                 str(max(diastolic)),
             ]

@@ -212,7 +212,7 @@ class Measure:
     unit: str
 
     def __str__(self):
-        return f"{units.rounded(self.value, 2).normalize():f} {self.unit}"
+        return f"{units.number_text(self.value, 2)} {self.unit}"
 
 
 @dataclass
@@ -301,7 +301,7 @@ class LabGroup:
 
 
 def _plain(value: Decimal) -> str:
-    return f"{units.rounded(value, 2).normalize():f}"
+    return units.number_text(value, 2)
 
 
 def _in_unit(lab: LabResult, unit: str) -> Decimal | None:

@@ -1193,12 +1193,19 @@ class Paper(models.TextChoices):
 
 class SummaryPrint(models.Model):
     """A visit summary PDF that was made: the next summary starts from its period, and its paper
-    size is the one offered next time (the paper choice is remembered per patient)."""
+    size is the one offered next time (the paper choice is remembered per patient, the
+    summary language per patient and person)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="summary_prints")
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     paper = models.CharField(_("paper"), max_length=6, choices=Paper.choices, default=Paper.A4)
+    # The summary's own language, apart from the interface's (a Spanish-speaking family may
+    # print it in English for the nephrologist); offered again to the same person next time.
+    # Blank on summaries made before the choice existed.
+    language = models.CharField(
+        _("summary language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

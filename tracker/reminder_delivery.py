@@ -26,10 +26,11 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from fsgs_portal.accounts.language import language_of
 from tracker.models import CareAccess, ReminderSettings, ReminderStatus, SentReminder
 from tracker.push import push_enabled, send_push
 
@@ -175,20 +176,24 @@ def deliver(reminder_id: int) -> str:
     registry = channels()
     done = set(filter(None, reminder.channels_sent.split(",")))
     errors, can_retry = [], False
-    if not wanted:
-        errors.append(_("Not sent: reminders were paused or turned off, or access ended."))
-    for name in wanted:
-        if name in done:
-            continue
-        if name not in registry:
-            errors.append(_("Push notifications are not available on this site yet."))
-            continue
-        result = registry[name](reminder, reminder_settings)
-        if result.ok:
-            done.add(name)
-        else:
-            errors.append(result.error)
-            can_retry = True
+    # Written in the recipient's language (the email's words; the title and text were written
+    # in it when the reminder was found, see reminder_queue.find_due); so are the errors the
+    # reminders page shows them.
+    with translation.override(language_of(reminder.user)):
+        if not wanted:
+            errors.append(_("Not sent: reminders were paused or turned off, or access ended."))
+        for name in wanted:
+            if name in done:
+                continue
+            if name not in registry:
+                errors.append(_("Push notifications are not available on this site yet."))
+                continue
+            result = registry[name](reminder, reminder_settings)
+            if result.ok:
+                done.add(name)
+            else:
+                errors.append(result.error)
+                can_retry = True
     reminder.channels_sent = ",".join(sorted(done))
     reminder.attempts += 1
     reminder.last_error = " ".join(errors)[:300]

@@ -17,7 +17,9 @@ from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import translation
 
+from fsgs_portal.accounts.language import language_of
 from tracker import reminders
 from tracker.models import (
     CareAccess,
@@ -96,7 +98,7 @@ def active_settings():
 def find_due(now: datetime) -> list[FoundReminder]:
     """Everything due at `now`, in five queries: settings with their diaries, recent logged
     days, medicines, dose steps, last lab date per diary (subqueries, never one query per user)."""
-    rows = list(active_settings().select_related("patient").order_by("pk"))
+    rows = list(active_settings().select_related("patient", "user").order_by("pk"))
     if not rows:
         return []
     patient_ids = active_settings().values("patient_id")
@@ -133,8 +135,10 @@ def find_due(now: datetime) -> list[FoundReminder]:
                 medicines=medicines.get(patient.pk, ()),
                 last_lab_on=last_labs.get(patient.pk),
             )
-        for due in reminders.due_reminders(plan_of(row), states[patient.pk], now):
-            found.append(FoundReminder(row.user_id, patient.pk, due))
+        # The words (title, text, detail) in the language of the person who receives them.
+        with translation.override(language_of(row.user)):
+            for due in reminders.due_reminders(plan_of(row), states[patient.pk], now):
+                found.append(FoundReminder(row.user_id, patient.pk, due))
     return found
 
 

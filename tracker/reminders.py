@@ -39,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from tracker.units import number_text
+
 DIARY, MEDICINE, TAPER, LABS, VISIT = "diary", "medicine", "taper", "labs", "visit"
 KINDS = (DIARY, MEDICINE, TAPER, LABS, VISIT)
 
@@ -209,7 +211,7 @@ def _taper_lines(state: DiaryState, tomorrow: date) -> list[tuple[Medicine, Dose
 def _dose_text(template: str, medicine: Medicine, step: DoseStep) -> str:
     return template % {
         "medicine": medicine.name,
-        "dose": f"{step.dose.normalize():f}",
+        "dose": number_text(step.dose),  # "7,5" for a Spanish reader
         "unit": step.unit,
         "often": step.frequency_text,
     }

@@ -44,6 +44,7 @@ from tracker.units import (
     MG_PER_MMOL,
     UPCR_MG_PER_MMOL_PER_G_PER_G,
     as_decimal,
+    number_text,
     rounded,
     upcr_from_g_per_g,
     upcr_to_g_per_g,
@@ -107,7 +108,7 @@ class UpcrResult:
         return upcr_unit_family(self.unit)
 
     def __str__(self):
-        return f"{as_decimal(self.value).normalize():f} {self.unit}"
+        return f"{number_text(self.value)} {self.unit}"
 
 
 def upcr_unit_family(unit: str) -> str:
@@ -324,7 +325,8 @@ def child_lines(unit: str) -> tuple[Decimal, Decimal]:
 
 
 def _number(value: Decimal) -> str:
-    return f"{as_decimal(value).normalize():f}"
+    """A number in the active language ("0,3" in Spanish)."""
+    return number_text(value)
 
 
 def _and(values: Sequence[str]) -> str:
@@ -414,15 +416,15 @@ def complete_remission_line(upcr_unit: str, is_child: bool) -> tuple[Decimal, st
         if upcr_unit_family(upcr_unit) == MG_PER_MMOL:
             published = f"20 {MG_PER_MMOL}"
         elif upcr_unit == G_PER_G:
-            published = f"0.2 {G_PER_G}"
+            published = f"{_number(Decimal('0.2'))} {G_PER_G}"
         else:
-            published = f"0.2 {G_PER_G} ({_number(value)} {upcr_unit})"
+            published = f"{_number(Decimal('0.2'))} {G_PER_G} ({_number(value)} {upcr_unit})"
         label = _("Complete remission (children, IPNA 2022): %(line)s or less") % {
             "line": published
         }
         return value, str(label)
     value = line_in_unit(ADULT_COMPLETE_BELOW_G_PER_G, upcr_unit)
-    published = f"0.3 {G_PER_G}"
+    published = f"{_number(Decimal('0.3'))} {G_PER_G}"
     if upcr_unit != G_PER_G:
         published += f" ({_number(value)} {upcr_unit})"
     label = _("Complete remission (adults, KDIGO 2021): below %(line)s") % {"line": published}

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -244,7 +246,9 @@ def _shown_weight(kg: Decimal, unit: str) -> Decimal:
 
 
 def _limit_text(limit: alerts.Limit | None) -> str | None:
-    return None if limit is None else f"{alerts.typed_text(limit.value)} {limit.unit}"
+    if limit is None:
+        return None
+    return f"{units.localized_decimal_mark(alerts.typed_text(limit.value))} {limit.unit}"
 
 
 def largest_gain(days: Sequence[alerts.DayReadings], period: Period, n_days: int) -> Gain | None:
@@ -429,7 +433,7 @@ class LabLine:
     def shown(self, value: Decimal | None) -> str:
         if value is None:
             return "–"
-        return f"{units.rounded(value, self.decimals).normalize():f}"
+        return units.number_text(value, self.decimals)
 
     @property
     def latest_shown(self) -> str:
@@ -697,7 +701,7 @@ def _steroid_in(medicines: Iterable[Medicine], period: Period) -> Medicine | Non
 def _dose_short(step: Step) -> str:
     """ "60 mg" for a once-a-day dose, else the dose with its frequency."""
     if step.frequency == "1/day":
-        return f"{step.dose.normalize():f} {step.unit}"
+        return f"{units.number_text(step.dose)} {step.unit}"
     return step.text
 
 
@@ -962,6 +966,8 @@ class VisitSummary:
     dipstick_key: str = ""
     # A steroid taper said once, beside its dose chart (its steps are not in medicine_changes).
     steroid_course: str = ""
+    # The language the summary is written in, chosen apart from the interface's (#17).
+    language: str = settings.LANGUAGE_CODE
 
     @property
     def dipstick_recorded(self) -> int:
@@ -987,7 +993,7 @@ def medicines_from(rows) -> list[Medicine]:
                 step.dose,
                 step.unit,
                 step.frequency,
-                f"{step.dose.normalize():f} {step.unit} {step.get_frequency_display()}",
+                f"{units.number_text(step.dose)} {step.unit} {step.get_frequency_display()}",
             )
             for step in sorted(row.dose_steps.all(), key=lambda step: step.starts_on)
         )
@@ -1016,7 +1022,7 @@ def _upcr_reported(result: remission.UpcrResult, unit: str) -> str:
 def _upcr_shown(value: Decimal, unit: str) -> str:
     shown = units.upcr_from_g_per_g(value, unit)
     places = 2 if unit == units.G_PER_G else 0
-    return f"{units.rounded(shown, places).normalize():f} {unit}"
+    return f"{units.number_text(shown, places)} {unit}"
 
 
 def build_summary(
@@ -1464,7 +1470,7 @@ def upcr_lines(upcr_unit: str, is_child: bool) -> tuple[tuple[Decimal, str], tup
         nephrotic_text = _("Nephrotic range: above %(line)s")
 
     def shown(value: Decimal) -> str:
-        return f"{units.rounded(value, 1 if value < 100 else 0).normalize():f} {upcr_unit}"
+        return f"{units.number_text(value, 1 if value < 100 else 0)} {upcr_unit}"
 
     return (
         (complete, str(complete_text % {"line": shown(complete)})),
@@ -1492,17 +1498,51 @@ def entered_by_text(entered_by: Sequence[tuple[str, int]]) -> str:
 
 
 def render_summary_pdf(summary: VisitSummary, request=None) -> bytes:
-    """The summary as PDF bytes: the print template through the one WeasyPrint entry."""
-    html = render_to_string("pdf/summary.html", {"summary": summary}, request=request)
+    """The summary as PDF bytes, in the summary's language: the print template through the one
+    WeasyPrint entry."""
+    with translation.override(summary.language):
+        html = render_to_string("pdf/summary.html", {"summary": summary}, request=request)
     return render_pdf(html, SUMMARY_STYLESHEETS)
 
 
-def record_print(patient: Patient, period: Period, paper: str, user) -> SummaryPrint:
-    """Remember that a summary PDF was made: the next default period and the paper size."""
+def summary_language(choice: str | None, remembered: str | None = None) -> str:
+    """The summary's language: the one asked for (?language=), else the one this person used
+    last time for this diary, else the interface's."""
+    languages = dict(settings.LANGUAGES)
+    for language in (choice, remembered):
+        if language in languages:
+            return language
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return current if current in languages else settings.LANGUAGE_CODE
+
+
+def build_summary_in(language: str, *args, **kwargs) -> VisitSummary:
+    """build_summary with every word written in `language` (the summary's, not the page's)."""
+    with translation.override(language):
+        visit = build_summary(*args, **kwargs)
+    return dataclasses.replace(visit, language=language)
+
+
+def record_print(
+    patient: Patient, period: Period, paper: str, user, language: str = ""
+) -> SummaryPrint:
+    """Remember that a summary PDF was made: the next default period, the paper size and
+    (for this person) the summary language."""
     return SummaryPrint.objects.create(
-        patient=patient, start=period.start, end=period.end, paper=paper, made_by=user
+        patient=patient,
+        start=period.start,
+        end=period.end,
+        paper=paper,
+        language=language,
+        made_by=user,
     )
 
 
 def last_print(patient: Patient) -> SummaryPrint | None:
     return patient.summary_prints.first()
+
+
+def last_language(patient: Patient, user) -> str | None:
+    """The summary language this person chose last time for this diary, if any."""
+    prints = patient.summary_prints.filter(made_by=user).exclude(language="")
+    return prints.values_list("language", flat=True).first()

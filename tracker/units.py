@@ -11,6 +11,7 @@ in any accepted unit into its canonical unit, and `from_canonical` turns it back
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 LB_PER_KG = Decimal("2.20462")
@@ -122,6 +123,21 @@ def as_decimal(value: Decimal | int | str) -> Decimal:
 def rounded(value: Decimal, places: int = 1) -> Decimal:
     """`value` rounded half up to `places` decimal places, for display; stored values stay exact."""
     return as_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def number_text(value: Decimal | int | str, places: int | None = None) -> str:
+    """A number for people to read, in the active language: rounded to `places` when given,
+    no exponent, no trailing zeros, no thousands separator, and the language's decimal mark:
+    "150.4" in English, "150,4" in Spanish. Exports (CSV, FHIR) keep their own machine format."""
+    number = as_decimal(value) if places is None else rounded(value, places)
+    text = f"{number.normalize():f}"
+    return localized_decimal_mark(text)
+
+
+def localized_decimal_mark(text: str) -> str:
+    """`text` (a number written with ".") with the active language's decimal mark."""
+    mark = get_format("DECIMAL_SEPARATOR")
+    return text if mark == "." else text.replace(".", mark)
 
 
 def _unit_key(unit: str) -> str:

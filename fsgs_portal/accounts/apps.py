@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from fsgs_portal.accounts import signals  # noqa: F401  (connects the receivers)
+        from fsgs_portal.accounts import language, signals  # noqa: F401  (connects the receivers)

@@ -16,10 +16,13 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_toke
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+from fsgs_portal.accounts.language import language_of
 
 CONFIRMATION_DAYS = 3
 
@@ -66,16 +69,17 @@ def confirmation_link(request, user) -> str:
 
 
 def send_confirmation(request, user) -> None:
-    """The link that finishes a new account."""
-    body = render_to_string(
-        "registration/email_confirm_email.txt",
-        {
-            "link": confirmation_link(request, user),
-            "days": CONFIRMATION_DAYS,
-            "site": settings.SITE_NAME,
-        },
-    )
-    send_mail(_("Confirm your email address"), body, None, [user.email])
+    """The link that finishes a new account, in the person's language."""
+    with translation.override(language_of(user)):
+        body = render_to_string(
+            "registration/email_confirm_email.txt",
+            {
+                "link": confirmation_link(request, user),
+                "days": CONFIRMATION_DAYS,
+                "site": settings.SITE_NAME,
+            },
+        )
+        send_mail(_("Confirm your email address"), body, None, [user.email])
 
 
 def send_signup_attempt_notice(request, user) -> None:
@@ -85,13 +89,15 @@ def send_signup_attempt_notice(request, user) -> None:
         "password_reset_confirm",
         kwargs={"uidb64": uid_for(user), "token": default_token_generator.make_token(user)},
     )
-    body = render_to_string(
-        "registration/signup_attempt_email.txt",
-        {
-            "email": user.email,
-            "login_link": request.build_absolute_uri(reverse("login")),
-            "reset_link": request.build_absolute_uri(reset_path),
-            "site": settings.SITE_NAME,
-        },
-    )
-    send_mail(_("Someone tried to sign up with your email address"), body, None, [user.email])
+    with translation.override(language_of(user)):  # the owner's language, not the visitor's
+        body = render_to_string(
+            "registration/signup_attempt_email.txt",
+            {
+                "email": user.email,
+                "login_link": request.build_absolute_uri(reverse("login")),
+                "reset_link": request.build_absolute_uri(reset_path),
+                "site": settings.SITE_NAME,
+            },
+        )
+        subject = _("Someone tried to sign up with your email address")
+        send_mail(subject, body, None, [user.email])

@@ -64,3 +64,24 @@ class ConfirmingSetPasswordForm(SetPasswordForm):
         if self.user.email_confirmed_at is None:
             self.user.email_confirmed_at = timezone.now()
         return super().save(commit=commit)
+
+
+class LanguageForm(forms.ModelForm):
+    """The portal's language for this account: pages, emails, alerts and reminders."""
+
+    class Meta:
+        model = User
+        fields = ("language",)
+        labels = {"language": _("Language")}
+        help_texts = {
+            "language": _(
+                "Pages, emails and reminders use this language. The visit summary "
+                "has its own choice on its page."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        field.required = True
+        field.choices = [(code, name) for code, name in field.choices if code]

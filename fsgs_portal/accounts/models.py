@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -41,6 +42,11 @@ class User(AbstractUser):
     # Set when the person proves the address is theirs: the link emailed at sign-up, an
     # invitation link (sent to that address), or a password reset. Until then they cannot log in.
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    # The portal's language for this person: pages once signed in, and the emails, alerts and
+    # reminders they receive. Blank until they choose (or sign up): the browser's then.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -57,6 +63,11 @@ class User(AbstractUser):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def language_or_default(self) -> str:
+        """The language to write to this person in: theirs, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_short_name(self):
         return self.name or self.email

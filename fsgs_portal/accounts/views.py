@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,7 +21,8 @@ from fsgs_portal.accounts.confirmation import (
     send_confirmation,
     send_signup_attempt_notice,
 )
-from fsgs_portal.accounts.forms import ResendConfirmationForm, SignupForm
+from fsgs_portal.accounts.forms import LanguageForm, ResendConfirmationForm, SignupForm
+from fsgs_portal.accounts.language import set_language_cookie
 from fsgs_portal.accounts.models import User
 from fsgs_portal.accounts.reauth import PasswordConfirmForm
 from fsgs_portal.redirects import safe_next
@@ -61,6 +62,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if existing is None and invitation_proves(request, next_url, email):
             user = form.save(commit=False)
             user.email_confirmed_at = timezone.now()
+            user.language = translation.get_language()
             try:
                 with transaction.atomic():
                     user.save()
@@ -74,7 +76,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         if existing is None:
             try:
                 with transaction.atomic():
-                    user = form.save()
+                    user = form.save(commit=False)
+                    user.language = translation.get_language()  # the one they signed up in
+                    user.save()
             except IntegrityError:
                 existing = User.objects.get(email__iexact=email)
             else:
@@ -155,12 +159,23 @@ def email_confirm_resend(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/email_confirm_resend.html", {"form": form})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    """The account page; POST saves the account's language (and switches the pages to it)."""
     from tracker.models import Patient
 
+    initial = {"language": request.user.language or translation.get_language()}
+    language_form = LanguageForm(request.POST or None, instance=request.user, initial=initial)
+    if request.method == "POST" and language_form.is_valid():
+        user = language_form.save()
+        translation.activate(user.language)
+        messages.success(request, _("Your language is saved."))
+        response = redirect("profile")
+        set_language_cookie(response, user.language)
+        return response
     patients = Patient.objects.for_user(request.user).with_role(request.user)
-    return render(request, "registration/profile.html", {"patients": patients})
+    context = {"patients": patients, "language_form": language_form}
+    return render(request, "registration/profile.html", context)
 
 
 class DeleteAccountForm(PasswordConfirmForm):

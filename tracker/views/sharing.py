@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fsgs_portal.accounts.language import language_for_address
 from fsgs_portal.middleware import client_address
 from tracker import erase, invitations, sharing, summary
 from tracker.access import patient_for, reached
@@ -116,17 +117,19 @@ def send_invitation(request, invitation: Invitation, link: str) -> None:
     """The email names who invited and whose diary it is; the subject carries no health data
     (SECURITY.md: lock screens are public), only who invited."""
     inviter = str(request.user)
-    body = render_to_string(
-        "tracker/invitation_email.txt",
-        {
-            "inviter": inviter,
-            "name": invitation.patient.display_name,
-            "link": link,
-            "days": INVITATION_DAYS,
-            "role": invitation.role,
-        },
-    )
-    subject = _("%(inviter)s invited you to a shared diary") % {"inviter": inviter}
+    # In the language of the person invited when they have an account, else the inviter's.
+    with translation.override(language_for_address(invitation.email)):
+        body = render_to_string(
+            "tracker/invitation_email.txt",
+            {
+                "inviter": inviter,
+                "name": invitation.patient.display_name,
+                "link": link,
+                "days": INVITATION_DAYS,
+                "role": invitation.role,
+            },
+        )
+        subject = _("%(inviter)s invited you to a shared diary") % {"inviter": inviter}
     send_mail(subject, body, None, [invitation.email])
 
 

@@ -51,8 +51,16 @@ def summary_request(request, patient: Patient):
     return period, paper, form
 
 
-def summary_for(request, patient: Patient, period, paper: str) -> summary.VisitSummary:
-    return summary.build_summary(
+def chosen_language(request, patient: Patient | None = None) -> str:
+    """The summary language from ?language=, else this person's last choice for this diary
+    (none through a clinician link), else the interface's."""
+    remembered = patient and summary.last_language(patient, request.user)
+    return summary.summary_language(request.GET.get("language"), remembered)
+
+
+def summary_for(request, patient: Patient, period, paper: str, language: str):
+    return summary.build_summary_in(
+        language,
         patient,
         period.start,
         period.end,
@@ -67,6 +75,7 @@ def patient_summary(request: HttpRequest, pid: str) -> HttpResponse:
     """The visit summary as a page: a period form, the summary, and the PDF download."""
     patient = patient_for(request.user, pid)
     period, paper, form = summary_request(request, patient)
+    language = chosen_language(request, patient)
     today = patient.today()
     quick = [(days, summary.last_days(today, days)) for days in summary.QUICK_CHOICES]
     context = {
@@ -76,8 +85,9 @@ def patient_summary(request: HttpRequest, pid: str) -> HttpResponse:
         "period": period,
         "paper": paper,
         "papers": Paper.choices,
+        "summary_language": language,
         "quick": quick,
-        "summary": period and summary_for(request, patient, period, paper),
+        "summary": period and summary_for(request, patient, period, paper, language),
     }
     return render(request, "tracker/summary.html", context, status=200 if period else 400)
 
@@ -90,10 +100,11 @@ def patient_summary_pdf(request: HttpRequest, pid: str) -> HttpResponse:
     if period is None:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
         return redirect(reverse("patient_summary", kwargs={"pid": pid}))
-    visit = summary_for(request, patient, period, paper)
+    language = chosen_language(request, patient)
+    visit = summary_for(request, patient, period, paper, language)
     pdf = summary.render_summary_pdf(visit, request)
     if request.method == "GET":
-        summary.record_print(patient, period, paper, request.user)
+        summary.record_print(patient, period, paper, request.user, language)
     return pdf_response(pdf, summary.filename(patient.display_name, period))
 
 
@@ -139,7 +150,8 @@ def clinician_headers(response: HttpResponse) -> HttpResponse:
 
 def clinician_visit(request, link: ClinicianLink) -> summary.VisitSummary:
     paper = request.GET.get("paper")
-    return summary.build_summary(
+    return summary.build_summary_in(
+        chosen_language(request),
         link.patient,
         link.start,
         link.end,
