@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='summaryprint',
             name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish')], default='', max_length=8, verbose_name='summary language'),
+            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Español')], default='', max_length=8, verbose_name='summary language'),
         ),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish')], default='', max_length=8, verbose_name='language'),
+            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Español')], default='', max_length=8, verbose_name='language'),
         ),
     ]
