@@ -34,6 +34,7 @@ test: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	msgfmt --check --statistics -o /dev/null fsgs_portal/locale/es/LC_MESSAGES/django.po
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed

@@ -58,7 +58,11 @@ def test_a_newcomer_in_spanish_prints_the_summary_in_both_languages(page, guides
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
 
-    page.goto("/learn/")
+    # The menu leads a Spanish reader to the Spanish guides (/learn/ itself stays English: guide
+    # URLs carry their language).
+    guides = page.locator('a[href$="/learn/"]').first.get_attribute("href")
+    assert guides == "/es/learn/"
+    page.goto(guides)
     assert_spanish_page(page)
 
     # Sign-up remembers the language it was made in; the confirmation email follows it.
