@@ -76,9 +76,9 @@ def layout(visit) -> list[Placed]:
     return placed, len(document.pages), middle
 
 
-def in_columns(placed: list[Placed]) -> list[Placed]:
+def in_columns(placed: list[Placed], medicines: str = "Medicines") -> list[Placed]:
     """From the medicines heading on: the two-column part of the page, then the words used."""
-    start = next(i for i, p in enumerate(placed) if p.tag == "h2" and p.text == "Medicines")
+    start = next(i for i, p in enumerate(placed) if p.tag == "h2" and p.text == medicines)
     return placed[start:]
 
 
@@ -119,11 +119,15 @@ PRINTS = [
 def test_no_list_heading_is_left_behind(demo, paper, name, period, pages):  # noqa: F811
     placed, page_count, middle = layout(period(demo, paper))
     assert page_count == pages
-    part = in_columns(placed)
+    assert_lists_stay_whole(in_columns(placed), middle, LIST_HEADINGS)
+
+
+def assert_lists_stay_whole(part: list[Placed], middle: float, list_headings: list[str]):
+    """The sections are all there in the fixed order, and no heading ends a column or page."""
     headings = [p for p in part if p.tag in HEADING_TAGS]
     # Every section is there, in the fixed order.
-    found = [next((h for h in LIST_HEADINGS if p.text.startswith(h)), None) for p in headings]
-    assert [h for h in found if h] == [h for h in LIST_HEADINGS if h in found]
+    found = [next((h for h in list_headings if p.text.startswith(h)), None) for p in headings]
+    assert [h for h in found if h] == [h for h in list_headings if h in found]
     for heading in headings:
         after = part[part.index(heading) + 1 :]
         # The next line is the heading's own first line (the list's first item, or the sentence
@@ -138,15 +142,19 @@ def test_no_list_heading_is_left_behind(demo, paper, name, period, pages):  # no
 def test_the_relapse_months_lists_are_each_in_one_column(demo, paper):  # noqa: F811
     """The dense month: every short list (alerts, medicines, events, questions) stays together."""
     placed, _, middle = layout(relapse_month(demo, paper))
-    part = in_columns(placed)
+    assert_each_list_in_one_column(in_columns(placed), middle, "Words used", "Alerts that fired")
+
+
+def assert_each_list_in_one_column(part: list[Placed], middle: float, words_used: str, alerts: str):
+    """Every section's lines land in one column of one page; the words used, which run across
+    the page below the columns, on one page."""
     sections, current = {}, None
     for p in part:
         if p.tag in HEADING_TAGS:
             current = p.text
         sections.setdefault(current, set()).add(column_of(p, middle))
-    # The words used run across the page below the columns: one page, not one column.
-    glossary = sections.pop("Words used")
+    glossary = sections.pop(words_used)
     assert len({page for page, _ in glossary}) == 1
     for heading, columns in sections.items():
         assert len(columns) == 1, heading
-    assert any(h.startswith("Alerts that fired") for h in sections)
+    assert any(h.startswith(alerts) for h in sections)
