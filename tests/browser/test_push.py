@@ -160,7 +160,7 @@ def test_the_page_stores_the_subscription_and_turns_it_off_again(granted, person
 # Waits in the page (evaluate awaits a promise; wait_for_function would take one as truthy).
 FIRST_NOTIFICATION = """async () => {
   const registration = await navigator.serviceWorker.ready;
-  for (let tries = 0; tries < 400; tries += 1) {  // up to 20 s: a loaded CI machine is slow to wake the worker
+  for (let tries = 0; tries < 400; tries += 1) {  // up to 20 s: a busy machine is slow
     const shown = await registration.getNotifications();
     if (shown.length) {
       shown.forEach((notification) => notification.close());
