@@ -4,7 +4,8 @@ caregiver, a stranger, and anonymous visitors."""
 from datetime import date
 
 import pytest
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 
 from education.loader import load_content
 from tests.factories import grant_access, make_patient, make_user
@@ -35,6 +36,17 @@ def guides(db):
 
     if not Guide.objects.exists():
         load_content()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Each test starts in English and leaves no language behind. A request activates the
+    language of its person for the rest of the thread (the test client runs in this one), so a
+    Spanish request would otherwise make the next test's direct calls (build_summary, charts)
+    Spanish."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
