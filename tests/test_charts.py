@@ -1,6 +1,7 @@
 """tracker.charts: server-made SVG charts for the trends page and the visit summary. No database."""
 
 import itertools
+import pickle
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -805,3 +806,22 @@ def test_a_taper_in_one_line_beside_the_dose_chart():
         parse(chart).itertext()
     )
     assert chart.summary.startswith("Prednisone 60 mg → stopped")
+
+
+def test_table_rows_are_built_when_first_read_in_the_charts_language():
+    axis = period(120)  # weekly rows
+    weights = [(on(axis, k), D("70") + D(k % 3)) for k in range(120)]
+    built = []
+    chart = weight_chart(axis, weights, "kg")
+    rows = chart.table_rows
+    assert isinstance(rows, charts.LazyRows)
+    original = rows._build
+    rows._build = lambda: built.append(1) or original()
+    assert built == []  # drawing the chart made no table
+    first = list(rows)
+    assert built == [1]
+    assert rows == first  # read once, kept
+    assert built == [1]
+    stored = pickle.loads(pickle.dumps(rows))  # noqa: S301 (our own bytes, as the trends cache)
+    assert type(stored) is list  # the trends cache stores a plain list
+    assert stored == first

@@ -27,14 +27,14 @@ import html
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.utils import dateformat
+from django.utils import dateformat, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -144,6 +144,40 @@ _DIPSTICK_FILLS = {
 # The chart ---------------------------------------------------------------------------------------
 
 
+class LazyRows(Sequence):
+    """A data table's rows, built the first time they are read. The trends page shows each
+    chart's table; the visit summary draws the same charts and never shows their tables, so a
+    year's summary builds no rows. Pickles (the trends cache) as the plain list of rows."""
+
+    def __init__(self, build: Callable[[], list[list[str]]]):
+        self._build: Callable[[], list[list[str]]] | None = build
+        self._language = translation.get_language()  # the chart's, whenever the rows are read
+        self._rows: list[list[str]] = []
+
+    def _all(self) -> list[list[str]]:
+        if self._build is not None:
+            with translation.override(self._language):
+                self._rows, self._build = list(self._build()), None
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self._all()) == list(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self):
+        return (list, (self._all(),))
+
+
 @dataclass(frozen=True)
 class Chart:
     """One chart: SVG for the page and the PDF, its text alternative and its data table."""
@@ -153,7 +187,7 @@ class Chart:
     summary: str
     table_caption: str
     table_header: list[str]
-    table_rows: list[list[str]]
+    table_rows: Sequence[list[str]]  # a list, or LazyRows built when first read
     enough_data: bool
 
 
@@ -592,7 +626,15 @@ def table_block_days(axis: "DateAxis") -> int:
     return 7 * math.ceil(weeks / TABLE_MAX_ROWS)
 
 
-def _block_rows(axis: "DateAxis", items: Iterable[tuple[date, object]], summarise) -> list[list]:
+def _block_rows(axis: "DateAxis", items: Iterable[tuple[date, object]], summarise) -> LazyRows:
+    """_block_rows_now, when the table is first read (LazyRows)."""
+    items = list(items)
+    return LazyRows(lambda: _block_rows_now(axis, items, summarise))
+
+
+def _block_rows_now(
+    axis: "DateAxis", items: Iterable[tuple[date, object]], summarise
+) -> list[list]:
     """One row per block of table_block_days(axis) days that has items: its dates (one date when
     the period's edge leaves a single day), then summarise(the block's values in date order)."""
     block = table_block_days(axis)
@@ -911,17 +953,22 @@ def weight_chart(
             _("Alert line (%(unit)s)") % {"unit": unit},
             _("At or above the alert line"),
         ]
-    rows = []
     yes, no = _("yes"), _("no")  # translated once: a year of rows stays fast
-    for day in shown:
-        row = [_iso(day), _fixed(rounded(weight_shown[day]))]
-        if seven_day_average:
-            row.append(_fixed(rounded(average_shown[day])) if day in average_shown else "–")
-        if alert_gain is not None:
-            line = line_shown.get(day)
-            row.append(_fixed(rounded(line)) if line is not None else "–")
-            row.append(yes if day in alert_lines and alert_lines[day][1] else no)
-        rows.append(row)
+
+    def daily_rows() -> list[list[str]]:
+        rows = []
+        for day in shown:
+            row = [_iso(day), _fixed(rounded(weight_shown[day]))]
+            if seven_day_average:
+                row.append(_fixed(rounded(average_shown[day])) if day in average_shown else "–")
+            if alert_gain is not None:
+                line = line_shown.get(day)
+                row.append(_fixed(rounded(line)) if line is not None else "–")
+                row.append(yes if day in alert_lines and alert_lines[day][1] else no)
+            rows.append(row)
+        return rows
+
+    rows = LazyRows(daily_rows)
     caption = _("Daily weight in %(unit)s, %(period)s") % {
         "unit": unit,
         "period": _period_text(axis),
@@ -1192,16 +1239,21 @@ def swelling_foam_strip(
     rows_keys = [*SWELLING_SITES, "foam"]
 
     header = [_date_header(), *[site_labels[site] for site in SWELLING_SITES], _("Foam")]
-    rows = []
     not_recorded = _("not recorded")
-    for day in shown:
-        grades, foam = entries[day]
-        row = [_iso(day)]
-        for site in SWELLING_SITES:
-            grade = grades.get(site)
-            row.append(not_recorded if grade is None else f"{grade} ({grade_words[grade]})")
-        row.append(not_recorded if foam is None else f"{foam} ({foam_words[foam]})")
-        rows.append(row)
+
+    def daily_rows() -> list[list[str]]:
+        rows = []
+        for day in shown:
+            grades, foam = entries[day]
+            row = [_iso(day)]
+            for site in SWELLING_SITES:
+                grade = grades.get(site)
+                row.append(not_recorded if grade is None else f"{grade} ({grade_words[grade]})")
+            row.append(not_recorded if foam is None else f"{foam} ({foam_words[foam]})")
+            rows.append(row)
+        return rows
+
+    rows = LazyRows(daily_rows)
     caption = _("Swelling by body site and urine foam, grade 0 to 3, %(period)s") % {
         "period": _period_text(axis)
     }
@@ -1651,13 +1703,18 @@ def blood_pressure_chart(
         header.append(
             _("Above the %(s)d/%(d)d target") % {"s": target_pair[0], "d": target_pair[1]}
         )
-    rows = []
     yes, no = _("yes"), _("no")
-    for day, systolic, diastolic in clean:
-        row = [_iso(day), str(systolic), str(diastolic)]
-        if target_pair:
-            row.append(yes if above(systolic, diastolic) else no)
-        rows.append(row)
+
+    def daily_rows() -> list[list[str]]:
+        rows = []
+        for day, systolic, diastolic in clean:
+            row = [_iso(day), str(systolic), str(diastolic)]
+            if target_pair:
+                row.append(yes if above(systolic, diastolic) else no)
+            rows.append(row)
+        return rows
+
+    rows = LazyRows(daily_rows)
     caption = _("Blood pressure readings in mmHg, %(period)s") % {"period": _period_text(axis)}
     if table_block_days(axis) > 1:
         header = [

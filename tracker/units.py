@@ -8,10 +8,12 @@ Stored values are canonical (kg, °C, g/g, g/L, mg/dL, ...); `to_canonical` turn
 in any accepted unit into its canonical unit, and `from_canonical` turns it back for display.
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LB_PER_KG = Decimal("2.20462")
@@ -136,8 +138,16 @@ def number_text(value: Decimal | int | str, places: int | None = None) -> str:
 
 def localized_decimal_mark(text: str) -> str:
     """`text` (a number written with ".") with the active language's decimal mark."""
-    mark = get_format("DECIMAL_SEPARATOR")
+    if "." not in text:
+        return text
+    mark = _decimal_mark(get_language())
     return text if mark == "." else text.replace(".", mark)
+
+
+@functools.cache
+def _decimal_mark(language: str | None) -> str:
+    """The decimal mark of a language (a year's charts write thousands of numbers)."""
+    return get_format("DECIMAL_SEPARATOR", lang=language)
 
 
 def _unit_key(unit: str) -> str:
