@@ -241,10 +241,13 @@ def search(query: str, language: str = Language.ENGLISH, limit: int = 30) -> Res
     words = [term.typed if term.everyday else term.alternatives[0] for term in terms]
     corrected = " ".join(words) if words != [term.typed for term in terms] else None
     groups = [term.alternatives for term in terms]
+    # PostgreSQL's own Spanish stemmer gets the words as typed: cutting "anticoagulantes" to
+    # "anticoagulant" first would stop it reaching "anticoagul", the form in the index.
+    postgres_groups = groups
     if language == Language.SPANISH:
         groups = [tuple(" ".join(map(spanish_stem, a.split())) for a in g) for g in groups]
     if connection.vendor == "postgresql":
-        guides = search_guides_postgres(groups, language)
+        guides = search_guides_postgres(postgres_groups, language)
     else:
         guides = search_guides_python(groups, language)
     guides = with_sections(ranked(guides, limit), groups, language)
