@@ -81,6 +81,7 @@ def test_bench_times_the_visit_summary_against_its_budgets():
         r"summary page, (?:28|365) days\s+[\d.]+ ms\s+×[\d.]+ floor\s+(\d+) queries", text
     )
     assert len(counts) == 2
+    assert re.search(r"summary page, 365 days, charts drawn\s+[\d.]+ ms", text)
     assert counts[0] == counts[1]  # a year costs no more queries than four weeks
 
 

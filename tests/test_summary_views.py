@@ -522,3 +522,36 @@ def test_the_years_charts_show_the_taper_once_and_upcr_with_both_lines(demo):
         )
     ]
     assert lowest - 10 <= min(labels) <= lowest + 5
+
+
+def test_the_charts_are_drawn_once_per_data_and_anew_after_any_change(
+    client_for, owner, patient, monkeypatch
+):
+    """As trends: the summary's charts are cached under a digest of their data and language."""
+    from django.core.cache import cache
+
+    from tests.factories import make_day
+    from tracker import summary as summary_module
+
+    cache.clear()
+    drawn = []
+    real = summary_module._timeline
+    monkeypatch.setattr(
+        summary_module, "_timeline", lambda *a, **k: drawn.append(1) or real(*a, **k)
+    )
+    client = client_for(owner)
+    today = patient.today()
+    period = {"start": (today - timedelta(days=27)).isoformat(), "end": today.isoformat()}
+    make_day(patient, today, owner, weight_kg="70.5")
+    charts_in = re.compile(r"<svg.*?</svg>", re.S)
+    first = charts_in.findall(client.get(summary_url(patient), period).content.decode())
+    client.get(pdf_url(patient), period)  # the PDF of the same period reuses the page's charts
+    again = charts_in.findall(client.get(summary_url(patient), period).content.decode())
+    assert again == first
+    assert first
+    assert len(drawn) == 1
+    make_day(patient, today - timedelta(days=1), owner, weight_kg="71.5")
+    client.get(summary_url(patient), period)
+    assert len(drawn) == 2  # new data, new key: never a stale chart
+    client.get(summary_url(patient), {**period, "language": "es"})
+    assert len(drawn) == 3  # each language its own charts

@@ -19,12 +19,14 @@ without a database. Facts and rules: CLINICAL.md, through alerts, remission, egf
 """
 
 import dataclasses
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -1227,7 +1229,7 @@ def build_summary(
         albumin_unit=albumin_unit,
     )
 
-    timeline, timeline_notes = _timeline(
+    timeline, timeline_notes = _cached_timeline(
         axis,
         days,
         pressure_rows,
@@ -1312,6 +1314,49 @@ def build_summary(
             for grade in units.DIPSTICK_GRADES
         ],
     )
+
+
+TIMELINE_CACHE_SECONDS = 15 * 60
+
+
+def _cached_timeline(
+    axis, days, pressure_rows, medicines, upcr, patient, target, limits, found, paper=Paper.A4
+):
+    """_timeline, cached as trends caches its charts: under a digest of everything the charts
+    are drawn from (and the language), so any change to the records gives a new key and a stale
+    chart cannot be served. A year's charts take most of the summary page's time; the summary
+    page and then its PDF, or a second look, draw them once. Their data tables are not kept (the
+    summary never shows them)."""
+    period = Period(axis.start, axis.end)
+    inputs = (
+        translation.get_language(),
+        str(paper),  # Paper.A4 from the form, "a4" from the last print: one key
+        # The axis by its fields: once drawn it also holds its cached ticks.
+        tuple(getattr(axis, f.name) for f in dataclasses.fields(axis)),
+        tuple(days),
+        tuple(tuple(row) for row in pressure_rows),
+        steroid_doses(medicines, period),
+        steroid_course(medicines, period),
+        tuple(upcr),
+        patient.weight_unit,
+        patient.upcr_unit,
+        patient.is_child(axis.end),
+        target,
+        tuple(limits),
+        any(alert.rule == alerts.WEIGHT_GAIN_7D for alert in found),
+    )
+    # repr, not pickle: a pickle also records which values are the same object (a unit string
+    # read from the database or written in the code), so equal inputs could give other keys.
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    key = f"summary-timeline:{digest}"
+    drawn = cache.get(key)
+    if drawn is None:
+        timeline, notes = _timeline(
+            axis, days, pressure_rows, medicines, upcr, patient, target, limits, found, paper
+        )
+        drawn = ([dataclasses.replace(chart, table_rows=[]) for chart in timeline], notes)
+        cache.set(key, drawn, TIMELINE_CACHE_SECONDS)
+    return drawn
 
 
 def _timeline(
