@@ -1098,13 +1098,17 @@ def build_summary(
         medicine.purpose in IMMUNOSUPPRESSING_PURPOSES and medicine.active_in(period)
         for medicine in medicines
     )
-    found = alerts.evaluate(
-        days,
-        thresholds,
-        is_child=is_child,
-        on_immunosuppression=on_immunosuppression,
-        today=end,
-        since=start,
+    found = _cached(
+        "summary-alerts",
+        (days, thresholds, is_child, on_immunosuppression, end, start),
+        lambda: alerts.evaluate(
+            days,
+            thresholds,
+            is_child=is_child,
+            on_immunosuppression=on_immunosuppression,
+            today=end,
+            since=start,
+        ),
     )
     # "I contacted the care team" marks on the period's alerts: one query, none without alerts.
     contacts = [
@@ -1345,18 +1349,27 @@ def _cached_timeline(
         tuple(limits),
         any(alert.rule == alerts.WEIGHT_GAIN_7D for alert in found),
     )
-    # repr, not pickle: a pickle also records which values are the same object (a unit string
-    # read from the database or written in the code), so equal inputs could give other keys.
-    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
-    key = f"summary-timeline:{digest}"
-    drawn = cache.get(key)
-    if drawn is None:
+
+    def draw():
         timeline, notes = _timeline(
             axis, days, pressure_rows, medicines, upcr, patient, target, limits, found, paper
         )
-        drawn = ([dataclasses.replace(chart, table_rows=[]) for chart in timeline], notes)
-        cache.set(key, drawn, TIMELINE_CACHE_SECONDS)
-    return drawn
+        return [dataclasses.replace(chart, table_rows=[]) for chart in timeline], notes
+
+    return _cached("summary-timeline", inputs, draw)
+
+
+def _cached(kind: str, inputs, make):
+    """make(), cached under a digest of `inputs` and the language (see _cached_timeline)."""
+    # repr, not pickle: a pickle also records which values are the same object (a unit string
+    # read from the database or written in the code), so equal inputs could give other keys.
+    digest = hashlib.sha256(repr((translation.get_language(), inputs)).encode()).hexdigest()
+    key = f"{kind}:{digest}"
+    made = cache.get(key)
+    if made is None:
+        made = make()
+        cache.set(key, made, TIMELINE_CACHE_SECONDS)
+    return made
 
 
 def _timeline(
