@@ -310,6 +310,7 @@ class Command(BaseCommand):
         start = end - timedelta(days=days - 1)
 
         def make_pdf():
+            cache.clear()  # cold, as the PDF figures: the charts and alerts worked out too
             summary = build_summary(patient, start, end, today=end, printed_by="bench")
             return render_summary_pdf(summary)
 
