@@ -30,7 +30,7 @@ from tests.browser.conftest import VIEWPORTS, PageProblems, assert_accessible
 from tests.browser.test_diary import log_in
 from tests.factories import make_patient, make_user
 from tests.push_service import FakeDevice, use_new_vapid_keys
-from tracker.models import PushSubscription
+from tracker.models import Patient, PushSubscription
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,9 +95,14 @@ def person(live_server):
     return user
 
 
-def open_panel(page, user):
+def open_panel(page, user, where="notifications"):
+    """The panel on the account's notifications page, or on a diary's reminders page."""
     log_in(page, user)
-    page.goto("/accounts/notifications/")
+    if where == "reminders":
+        patient = Patient.objects.get(access__user=user)
+        page.goto(f"/patients/{patient.public_id}/reminders/")
+    else:
+        page.goto("/accounts/notifications/")
     page.locator("#push-panel").wait_for(state="visible")
 
 
@@ -127,12 +132,13 @@ def test_real_chromium_asks_its_push_service_and_the_page_offers_email_when_it_f
     assert_accessible(granted)
 
 
-def test_the_page_stores_the_subscription_and_turns_it_off_again(granted, person, vapid):
+@pytest.mark.parametrize("where", ["reminders", "notifications"])
+def test_the_page_stores_the_subscription_and_turns_it_off_again(granted, person, vapid, where):
     device = FakeDevice()
     granted.add_init_script(
         FAKE_PUSH_MANAGER % (json.dumps(device.keys()), json.dumps(FCM_ENDPOINT))
     )
-    open_panel(granted, person)
+    open_panel(granted, person, where)
 
     granted.get_by_role("button", name="Turn on notifications on this device").click()
 
