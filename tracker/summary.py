@@ -19,14 +19,12 @@ without a database. Facts and rules: CLINICAL.md, through alerts, remission, egf
 """
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -34,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fsgs_portal.pdf import SUMMARY_STYLESHEETS, render_pdf
-from tracker import alerts, charts, egfr, remission, symptoms, units
+from tracker import alerts, caching, charts, egfr, remission, symptoms, units
 from tracker.dates import day_text, span_text
 from tracker.guides import guide_url
 from tracker.models import (
@@ -1098,7 +1096,7 @@ def build_summary(
         medicine.purpose in IMMUNOSUPPRESSING_PURPOSES and medicine.active_in(period)
         for medicine in medicines
     )
-    found = _cached(
+    found = caching.cached(
         "summary-alerts",
         (days, thresholds, is_child, on_immunosuppression, end, start),
         lambda: alerts.evaluate(
@@ -1320,20 +1318,15 @@ def build_summary(
     )
 
 
-TIMELINE_CACHE_SECONDS = 15 * 60
-
-
 def _cached_timeline(
     axis, days, pressure_rows, medicines, upcr, patient, target, limits, found, paper=Paper.A4
 ):
-    """_timeline, cached as trends caches its charts: under a digest of everything the charts
-    are drawn from (and the language), so any change to the records gives a new key and a stale
-    chart cannot be served. A year's charts take most of the summary page's time; the summary
-    page and then its PDF, or a second look, draw them once. Their data tables are not kept (the
-    summary never shows them)."""
+    """_timeline, cached as trends caches its charts (tracker.caching): under everything the
+    charts are drawn from. A year's charts take most of the summary page's time; the page and
+    then its PDF, or a second look, draw them once. Their data tables are not kept (the summary
+    never shows them)."""
     period = Period(axis.start, axis.end)
     inputs = (
-        translation.get_language(),
         str(paper),  # Paper.A4 from the form, "a4" from the last print: one key
         # The axis by its fields: once drawn it also holds its cached ticks.
         tuple(getattr(axis, f.name) for f in dataclasses.fields(axis)),
@@ -1356,20 +1349,7 @@ def _cached_timeline(
         )
         return [dataclasses.replace(chart, table_rows=[]) for chart in timeline], notes
 
-    return _cached("summary-timeline", inputs, draw)
-
-
-def _cached(kind: str, inputs, make):
-    """make(), cached under a digest of `inputs` and the language (see _cached_timeline)."""
-    # repr, not pickle: a pickle also records which values are the same object (a unit string
-    # read from the database or written in the code), so equal inputs could give other keys.
-    digest = hashlib.sha256(repr((translation.get_language(), inputs)).encode()).hexdigest()
-    key = f"{kind}:{digest}"
-    made = cache.get(key)
-    if made is None:
-        made = make()
-        cache.set(key, made, TIMELINE_CACHE_SECONDS)
-    return made
+    return caching.cached("summary-timeline", inputs, draw)
 
 
 def _timeline(

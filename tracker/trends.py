@@ -10,8 +10,6 @@ Periods: the last 14, 28, 90 or 365 days ending on the patient's today, or a cus
 (at most MAX_PERIOD_DAYS long, not in the future).
 """
 
-import hashlib
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,13 +17,11 @@ from decimal import Decimal
 from functools import cached_property
 from html import escape
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tracker import alerts, charts, remission, symptoms, units
+from tracker import alerts, caching, charts, remission, symptoms, units
 from tracker.models import (
     LAB_SHORT_NAMES,
     SWELLING_FIELDS,
@@ -368,26 +364,17 @@ class Trends:
     dose_notes: list[str]
 
 
-CHART_CACHE_SECONDS = 15 * 60
-
-
 def charts_for(data: TrendData) -> list[TrendChart]:
-    """build_charts(data), cached under a digest of the data itself and the language, so any
-    change to the records gives a new key: nothing to invalidate, and a stale chart cannot be
-    served. A year of charts takes longer to draw than the page's budget; the digest is cheap."""
-    key = (
-        "trend-charts:"
-        + hashlib.sha256(
-            pickle.dumps((get_language(), data), protocol=pickle.HIGHEST_PROTOCOL)
-        ).hexdigest()
-    )
-    found = cache.get(key)
-    if found is None:
+    """build_charts(data), cached under a digest of the data itself and the language
+    (tracker.caching): a year of charts takes longer to draw than the page's budget."""
+
+    def draw() -> list[TrendChart]:
         found = build_charts(data)
         for item in found:
             item.table_body  # noqa: B018  (built once, cached with the chart)
-        cache.set(key, found, CHART_CACHE_SECONDS)
-    return found
+        return found
+
+    return caching.cached("trend-charts", data, draw)
 
 
 def trends(patient: Patient, period: Period) -> Trends:

@@ -191,18 +191,19 @@ class Command(BaseCommand):
         self.page_figure(client, "diary page", f"{base}/diary/", repeat)
         self.page_figure(client, "trends page, 28 days", f"{base}/trends/?days=28", repeat)
         self.page_figure(client, "trends page, 365 days", f"{base}/trends/?days=365", repeat)
-        cold = f"{base}/trends/?days=365"
+        self.cold_page_figure(
+            client, "trends page, 365 days, charts drawn", f"{base}/trends/?days=365", repeat
+        )
+
+    def cold_page_figure(self, client: Client, name: str, url: str, repeat: int):
+        """A page's median time with its digest cache (tracker.caching) cleared before each GET."""
 
         def uncached():
             cache.clear()
-            return client.get(cold, secure=True)
+            return client.get(url, secure=True)
 
         seconds = median_seconds(uncached, max(repeat // 5, 3))
-        self.line(
-            "trends page, 365 days, charts drawn",
-            f"{seconds * 1000:.2f} ms",
-            seconds / self.floor_view_seconds,
-        )
+        self.line(name, f"{seconds * 1000:.2f} ms", seconds / self.floor_view_seconds)
 
     def visit_summary(self, repeat: int, pdf_repeat: int):
         """The summary PDF for 31, 90 and 365 days (median s, peak MB) and the summary page.
@@ -272,19 +273,9 @@ class Command(BaseCommand):
                 f"{url}?start={start.isoformat()}&end={end.isoformat()}",
                 repeat,
             )
-        # As trends: the charts are cached under a digest of their data; drawn every time here.
-        cold = f"{url}?start={(end - timedelta(days=364)).isoformat()}&end={end.isoformat()}"
-
-        def uncached():
-            cache.clear()
-            return client.get(cold, secure=True)
-
-        seconds = median_seconds(uncached, max(repeat // 5, 3))
-        self.line(
-            "summary page, 365 days, charts drawn",
-            f"{seconds * 1000:.2f} ms",
-            seconds / self.floor_view_seconds,
-        )
+        # As trends: the charts and alerts are cached under a digest of their data.
+        year = f"{url}?start={(end - timedelta(days=364)).isoformat()}&end={end.isoformat()}"
+        self.cold_page_figure(client, "summary page, 365 days, charts drawn", year, repeat)
 
     def profile_summary_pdf(self, days: int, lines: int = 25):
         """Where a summary PDF's time goes: build_summary (queries, rules, chart builders), the
